@@ -1,0 +1,11 @@
+package dev.edgesocket.api;
+
+/** An event a socket dispatches to its listeners. */
+public sealed interface Event permits OpenEvent, MessageEvent, CloseEvent, ErrorEvent {
+
+    /** The doc's type string: {@code "open"}, {@code "message"}, {@code "close"} or {@code "error"}. */
+    String type();
+
+    /** The socket that dispatched the event. */
+    WebSocket target();
+}

@@ -1,0 +1,48 @@
+package dev.edgesocket.examples;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import org.jboss.logging.Logger;
+
+import dev.edgesocket.api.EdgeScript;
+import dev.edgesocket.api.EventType;
+import dev.edgesocket.api.Request;
+import dev.edgesocket.api.Response;
+import dev.edgesocket.api.WebSocket;
+import dev.edgesocket.api.WebSocketUpgrade;
+
+/** The Quickstart of Bunny's WebSocket docs, in Java: the script behind the default zone {@code echo}. */
+@ApplicationScoped
+@Named("echo")
+public class EchoScript implements EdgeScript {
+
+    private static final Logger LOG = Logger.getLogger(EchoScript.class);
+
+    @Override
+    public Response serve(Request request) {
+        WebSocketUpgrade upgrade = request.upgradeWebSocket();
+        WebSocket socket = upgrade.socket();
+
+        socket.addEventListener(EventType.OPEN, event -> LOG.info("Client connected"));
+        socket.addEventListener(EventType.MESSAGE, event -> {
+            if (event.data() instanceof String text) {
+                LOG.infof("Received: %s", abbreviate(text));
+                socket.send("Echo: " + text);
+            } else {
+                byte[] bytes = (byte[]) event.data();
+                LOG.infof("Received: %d bytes", bytes.length);
+                socket.send(bytes); // binary comes back as binary, byte for byte
+            }
+        });
+        socket.addEventListener(EventType.CLOSE,
+                event -> LOG.infof("Client disconnected: %d %s", event.code(), event.reason()));
+
+        return upgrade.response();
+    }
+
+    /** Keeps a 1 MiB message from flooding the log. */
+    private static String abbreviate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "... (" + text.length() + " characters)";
+    }
+}

@@ -1,0 +1,36 @@
+package dev.edgesocket.runtime;
+
+import java.util.Map;
+
+import dev.edgesocket.api.Response;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/** Writes responses to Vert.x: a script's {@link Response}, or one of our plain-sentence errors. */
+final class HttpResponses {
+
+    private HttpResponses() {
+    }
+
+    static void write(RoutingContext rc, Response response) {
+        HttpServerResponse out = rc.response();
+        if (out.ended() || out.closed()) {
+            return; // the client went away while the script ran
+        }
+        out.setStatusCode(response.status());
+        for (Map.Entry<String, String> header : response.headers()) {
+            out.headers().add(header.getKey(), header.getValue());
+        }
+        out.end(Buffer.buffer(response.body()));
+    }
+
+    /** A plain-text error whose body is one sentence saying what was wrong. */
+    static void sentence(RoutingContext rc, int status, String sentence, Map<String, String> headers) {
+        Response response = Response.text(status, sentence + "\n");
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            response = response.withHeader(header.getKey(), header.getValue());
+        }
+        write(rc, response);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.edgesocket.runtime;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import dev.edgesocket.zone.EdgesocketConfig;
+import dev.edgesocket.zone.Zone;
+import dev.edgesocket.zone.ZoneSettings;
+
+/** What every socket shares: the worker pool, the close timeout and the id sequence. */
+@Singleton
+public class SocketRuntime {
+
+    private final WorkerPool workers;
+    private final Duration closeTimeout;
+    private final AtomicLong ids = new AtomicLong();
+
+    @Inject
+    public SocketRuntime(WorkerPool workers, EdgesocketConfig config) {
+        this.workers = workers;
+        this.closeTimeout = config.closeTimeout();
+    }
+
+    EdgeWebSocket newSocket(Zone zone, ZoneSettings settings, String url, String protocol, int idleTimeoutSeconds) {
+        String id = zone.name() + "-" + ids.incrementAndGet();
+        return new EdgeWebSocket(id, zone, settings, url, protocol, idleTimeoutSeconds, this);
+    }
+
+    WorkerPool workers() {
+        return workers;
+    }
+
+    Duration closeTimeout() {
+        return closeTimeout;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.edgesocket.runtime;
+
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.edgesocket.api.Response;
+import dev.edgesocket.api.WebSocketUpgrade;
+import dev.edgesocket.api.WebSocketUpgradeException;
+import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
+import dev.edgesocket.zone.Zone;
+import dev.edgesocket.zone.ZoneRegistry;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Every request to a zone's path comes here first. The script runs (off the event loop unless the
+ * zone says {@code dispatch=event-loop}); its response goes back as is, or, when it returned the
+ * upgrade response, the request is rerouted to the shared Jakarta endpoint with the approved socket
+ * on its connection.
+ */
+@Singleton
+public class ZoneRequestFilter {
+
+    private static final Logger LOG = Logger.getLogger(ZoneRequestFilter.class);
+
+    /**
+     * After CORS (300) and authentication (200), before authorization (100) and before Quarkus'
+     * Jakarta WebSocket handler (101), which would otherwise answer every upgrade itself.
+     */
+    static final int PRIORITY = 120;
+    private static final String APPROVED_SOCKET = "edgesocket.approved-socket";
+
+    private final ZoneRegistry zones;
+    private final SocketRuntime runtime;
+
+    @Inject
+    public ZoneRequestFilter(ZoneRegistry zones, SocketRuntime runtime) {
+        this.zones = zones;
+        this.runtime = runtime;
+    }
+
+    void register(@Observes Filters filters) {
+        filters.register(this::handle, PRIORITY);
+    }
+
+    private record Outcome(Response response, Throwable failure) {
+    }
+
+    void handle(RoutingContext rc) {
+        String path = rc.request().path();
+        if (UpgradeEndpoints.PATH.equals(path)) {
+            continueApprovedUpgrade(rc);
+            return;
+        }
+        Zone zone = zones.forPath(path);
+        if (zone == null) {
+            rc.next();
+            return;
+        }
+        EdgeRequest request = EdgeRequest.from(rc, zone, runtime);
+        if (zone.dispatch() == Dispatch.EVENT_LOOP) {
+            complete(rc, request, serve(request));
+            return;
+        }
+        Context context = Vertx.currentContext();
+        try {
+            runtime.workers().execute(() -> {
+                Outcome outcome = serve(request);
+                context.runOnContext(v -> complete(rc, request, outcome));
+            });
+        } catch (RejectedExecutionException e) {
+            HttpResponses.sentence(rc, 503, "The server is shutting down.", Map.of("Retry-After", "1"));
+        }
+    }
+
+    private static Outcome serve(EdgeRequest request) {
+        try {
+            return new Outcome(request.zone().script().serve(request), null);
+        } catch (Throwable t) {
+            return new Outcome(null, t);
+        }
+    }
+
+    private void complete(RoutingContext rc, EdgeRequest request, Outcome outcome) {
+        Zone zone = request.zone();
+        if (outcome.failure() instanceof WebSocketUpgradeException refused) {
+            HttpResponses.sentence(rc, refused.status(), refused.getMessage(), refused.headers());
+            return;
+        }
+        if (outcome.failure() != null) {
+            LOG.errorf(outcome.failure(), "The script of zone '%s' failed on %s %s", zone.name(), request.method(),
+                    request.path());
+            HttpResponses.sentence(rc, 500, "The zone's script failed; the server log has the details.", Map.of());
+            return;
+        }
+        Response response = outcome.response();
+        if (response == null) {
+            LOG.errorf("The script of zone '%s' returned no response to %s %s", zone.name(), request.method(),
+                    request.path());
+            HttpResponses.sentence(rc, 500, "The zone's script returned no response.", Map.of());
+            return;
+        }
+        WebSocketUpgrade upgrade = request.upgrade();
+        if (upgrade != null && response == upgrade.response()) {
+            rc.put(APPROVED_SOCKET, upgrade.socket());
+            rc.reroute(UpgradeEndpoints.PATH);
+            return;
+        }
+        // A script may call upgradeWebSocket and still answer otherwise; that socket never opens.
+        HttpResponses.write(rc, response);
+    }
+
+    private void continueApprovedUpgrade(RoutingContext rc) {
+        EdgeWebSocket socket = rc.get(APPROVED_SOCKET);
+        if (socket == null) {
+            HttpResponses.sentence(rc, 404, "There is nothing at " + UpgradeEndpoints.PATH + ".", Map.of());
+            return;
+        }
+        rc.remove(APPROVED_SOCKET);
+        if (!socket.protocol().isEmpty()) {
+            rc.response().headers().set("Sec-WebSocket-Protocol", socket.protocol());
+        }
+        ((ConnectionBase) rc.request().connection()).channel().attr(SessionBridge.PENDING_SOCKET).set(socket);
+        rc.next();
+    }
+}

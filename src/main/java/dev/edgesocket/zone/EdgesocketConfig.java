@@ -1,0 +1,83 @@
+package dev.edgesocket.zone;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** Every {@code edgesocket.*} setting; README's configuration reference lists them with their defaults. */
+@ConfigMapping(prefix = "edgesocket")
+public interface EdgesocketConfig {
+
+    /** The zones by name: {@code edgesocket.zones."<name>".*}. */
+    Map<String, ZoneConfig> zones();
+
+    /** The worker pool that runs scripts and listeners of zones with {@code dispatch=worker}. */
+    WorkersConfig workers();
+
+    /** How long a server-initiated close waits for the client's close frame before dropping the connection. */
+    @WithDefault("5s")
+    Duration closeTimeout();
+
+    interface ZoneConfig {
+
+        /** The path the zone answers, e.g. {@code /echo}. */
+        String path();
+
+        /** The name ({@code @Named}) of the {@code EdgeScript} bean that serves the zone. */
+        String script();
+
+        /** Where the script and listeners run: {@code worker} (default, may block) or {@code event-loop}. */
+        @WithDefault("worker")
+        Dispatch dispatch();
+
+        WebSocketsConfig websockets();
+    }
+
+    interface WebSocketsConfig {
+
+        /** The Pull Zone toggle: when false, upgrades are refused with 403. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Supported subprotocols in server preference order. */
+        Optional<List<String>> subprotocols();
+
+        /** Pong deadline when the script passes no {@code idleTimeout}; 0 disables pings. */
+        @WithDefault("30s")
+        Duration idleTimeout();
+
+        /** A socket that sends no text or binary message for this long is closed; 0 disables. */
+        @WithDefault("2m")
+        Duration maxIdle();
+
+        /** Open sockets allowed in the zone; further upgrades get 503. */
+        @WithDefault("10000")
+        int maxConnections();
+
+        /** The largest incoming message; a larger one closes the socket with 1009. */
+        @WithDefault("1M")
+        MemorySize maxMessageSize();
+
+        /** The most bytes a socket may have queued for sending; beyond it the socket is closed with 1008. */
+        @WithDefault("4M")
+        MemorySize maxBufferedAmount();
+    }
+
+    interface WorkersConfig {
+
+        /** Threads of the worker pool; 0 means eight per core, at least 16. */
+        @WithName("threads")
+        @WithDefault("0")
+        int threads();
+    }
+
+    enum Dispatch {
+        WORKER, EVENT_LOOP
+    }
+}

@@ -1,0 +1,74 @@
+package dev.edgesocket.zone;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.inject.Singleton;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.literal.NamedLiteral;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.Startup;
+
+import dev.edgesocket.api.EdgeScript;
+
+/** The zones from configuration, looked up by path on every request. */
+// @Startup: a zone naming a missing script must stop the server at start, not at the first request.
+@Startup
+@Singleton
+public class ZoneRegistry {
+
+    private static final Logger LOG = Logger.getLogger(ZoneRegistry.class);
+
+    private final Map<String, Zone> byName;
+    private final Map<String, Zone> byPath;
+
+    @Inject
+    public ZoneRegistry(EdgesocketConfig config, @Any Instance<EdgeScript> scripts) {
+        Map<String, Zone> names = new LinkedHashMap<>();
+        Map<String, Zone> paths = new LinkedHashMap<>();
+        config.zones().forEach((name, zoneConfig) -> {
+            String path = zoneConfig.path();
+            if (!path.startsWith("/")) {
+                throw new IllegalStateException("edgesocket.zones.\"" + name + "\".path must start with '/', got '" + path + "'.");
+            }
+            if (paths.containsKey(path)) {
+                throw new IllegalStateException("Zones '" + paths.get(path).name() + "' and '" + name
+                        + "' both claim the path " + path + ": each zone needs a path of its own.");
+            }
+            Instance<EdgeScript> script = scripts.select(NamedLiteral.of(zoneConfig.script()));
+            if (!script.isResolvable()) {
+                throw new IllegalStateException("Zone '" + name + "' names the script '" + zoneConfig.script()
+                        + "', but no EdgeScript bean is annotated @Named(\"" + zoneConfig.script() + "\").");
+            }
+            Zone zone = new Zone(name, path, script.get(), zoneConfig.dispatch(),
+                    ZoneSettings.from(zoneConfig.websockets()));
+            names.put(name, zone);
+            paths.put(path, zone);
+            LOG.infof("Zone '%s' serves %s with script '%s' (dispatch %s)", name, path, zoneConfig.script(),
+                    zoneConfig.dispatch().name().toLowerCase().replace('_', '-'));
+        });
+        this.byName = Collections.unmodifiableMap(names);
+        this.byPath = Map.copyOf(paths);
+    }
+
+    /** The zone whose path is exactly {@code path}. */
+    public Zone forPath(String path) {
+        return byPath.get(path);
+    }
+
+    public Optional<Zone> named(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    public Collection<Zone> all() {
+        return List.copyOf(byName.values());
+    }
+}

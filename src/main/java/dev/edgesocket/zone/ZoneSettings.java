@@ -1,0 +1,33 @@
+package dev.edgesocket.zone;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The WebSocket settings of one zone, immutable: a change swaps the whole object, so an upgrade
+ * always sees one consistent set.
+ */
+public record ZoneSettings(
+        boolean enabled,
+        List<String> subprotocols,
+        Duration idleTimeout,
+        Duration maxIdle,
+        int maxConnections,
+        long maxMessageSize,
+        long maxBufferedAmount) {
+
+    public ZoneSettings {
+        subprotocols = List.copyOf(subprotocols);
+    }
+
+    static ZoneSettings from(EdgesocketConfig.WebSocketsConfig config) {
+        return new ZoneSettings(
+                config.enabled(),
+                config.subprotocols().orElse(List.of()),
+                config.idleTimeout(),
+                config.maxIdle(),
+                config.maxConnections(),
+                config.maxMessageSize().asLongValue(),
+                config.maxBufferedAmount().asLongValue());
+    }
+}
