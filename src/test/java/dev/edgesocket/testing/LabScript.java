@@ -1,0 +1,138 @@
+package dev.edgesocket.testing;
+
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import dev.edgesocket.api.EdgeScript;
+import dev.edgesocket.api.EventListener;
+import dev.edgesocket.api.EventType;
+import dev.edgesocket.api.ListenerOptions;
+import dev.edgesocket.api.MessageEvent;
+import dev.edgesocket.api.Request;
+import dev.edgesocket.api.Response;
+import dev.edgesocket.api.UpgradeOptions;
+import dev.edgesocket.api.WebSocket;
+import dev.edgesocket.api.WebSocketUpgrade;
+
+/**
+ * A script for tests, driven by query parameters (how to answer) and by text commands (what the
+ * socket should do). Everything its listeners see goes to the {@link EventJournal} under {@code tag}.
+ */
+@ApplicationScoped
+@Named("lab")
+public class LabScript implements EdgeScript {
+
+    @Inject
+    EventJournal journal;
+
+    @Override
+    public Response serve(Request request) {
+        String tag = request.queryParam("tag").orElse("untagged");
+        String respond = request.queryParam("respond").orElse("");
+        if (respond.equals("401")) {
+            return Response.text(401, "A token is required.").withHeader("WWW-Authenticate", "Bearer realm=\"lab\"")
+                    .withHeader("X-Lab", "yes");
+        }
+        if (respond.equals("throw")) {
+            throw new IllegalStateException("the lab script failed on purpose");
+        }
+        if (respond.equals("twice")) {
+            request.upgradeWebSocket();
+            try {
+                request.upgradeWebSocket();
+                return Response.text(200, "second call accepted");
+            } catch (IllegalStateException e) {
+                return Response.text(409, "second call threw: " + e.getMessage());
+            }
+        }
+        if (respond.equals("request")) {
+            return Response.text(200, request.method() + " " + request.path() + " " + request.query() + " "
+                    + request.queryParams() + " " + request.header("x-CASE-test").orElse("-") + " "
+                    + request.protocols() + " " + request.url());
+        }
+
+        UpgradeOptions options = UpgradeOptions.defaults();
+        if (request.queryParam("protocol").isPresent()) {
+            options = options.withProtocol(request.queryParam("protocol").get());
+        }
+        WebSocketUpgrade upgrade = request.upgradeWebSocket(options);
+        WebSocket socket = upgrade.socket();
+        try {
+            socket.send("too early");
+            journal.record(tag, "early send accepted");
+        } catch (IllegalStateException e) {
+            journal.record(tag, "early send threw: " + e.getMessage());
+        }
+        if (respond.equals("close-early")) {
+            socket.close(4002, "closed before open");
+        }
+
+        socket.addEventListener("open", event -> journal.record(tag, "open " + socket.readyState()));
+        socket.addEventListener(EventType.ERROR, event -> journal.record(tag, "error " + event.message()));
+        socket.addEventListener(EventType.CLOSE, event -> journal.record(tag,
+                "close " + event.code() + " " + event.reason() + " " + event.wasClean() + " " + socket.readyState()));
+        if (request.queryParam("once").isPresent()) {
+            socket.addEventListener(EventType.MESSAGE, event -> socket.send("once: " + event.data()), ListenerOptions.ONCE);
+        }
+        if (request.queryParam("throwing").isPresent()) {
+            socket.addEventListener(EventType.MESSAGE, event -> {
+                throw new IllegalStateException("a listener failed on purpose");
+            });
+        }
+        EventListener<MessageEvent> extra = event -> socket.send("extra: " + event.data());
+        if (request.queryParam("extra").isPresent()) {
+            socket.addEventListener(EventType.MESSAGE, extra);
+        }
+        socket.addEventListener(EventType.MESSAGE, event -> {
+            if (!(event.data() instanceof String text)) {
+                socket.send((byte[]) event.data());
+                return;
+            }
+            String[] words = text.split(" ", 3);
+            switch (words[0]) {
+                case "close" -> {
+                    socket.send("closing");
+                    socket.close(Integer.parseInt(words[1]), words.length > 2 ? words[2] : "");
+                }
+                case "try-close" -> {
+                    try {
+                        socket.close(Integer.parseInt(words[1]), words.length > 2 ? words[2] : "");
+                        socket.send("accepted");
+                    } catch (IllegalArgumentException e) {
+                        socket.send("rejected: " + e.getMessage());
+                    }
+                }
+                case "block" -> {
+                    journal.record(tag, "blocking");
+                    boolean released = journal.gate(tag).await(30, TimeUnit.SECONDS);
+                    socket.send(released ? "unblocked" : "still blocked");
+                }
+                case "remove-extra" -> {
+                    socket.removeEventListener(EventType.MESSAGE, extra);
+                    socket.send("removed");
+                }
+                case "info" -> socket.send(socket.protocol() + "|" + socket.url() + "|" + socket.readyState() + "|"
+                        + event.origin() + "|" + event.lastEventId() + "|" + event.source() + "|" + event.ports());
+                case "thread" -> socket.send(Thread.currentThread().getName());
+                case "double-close" -> {
+                    socket.close(4000, "first");
+                    socket.close(4001, "second");
+                }
+                case "bad-type" -> {
+                    try {
+                        socket.addEventListener("bogus", e -> {
+                        });
+                        socket.send("accepted");
+                    } catch (IllegalArgumentException e) {
+                        socket.send("rejected: " + e.getMessage());
+                    }
+                }
+                default -> socket.send("Echo: " + text);
+            }
+        });
+        return upgrade.response();
+    }
+}
