@@ -1,0 +1,28 @@
+package dev.edgesocket.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** Node's {@code ws} client against the packaged server: echo, binary, fragments, close codes, 1009, 426. */
+@QuarkusIntegrationTest
+class NodeInteropIT {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void nodeWsClientInteroperates() throws Exception {
+        ExternalClients.requireOrSkip("node");
+        ExternalClients.requireOrSkip("npm");
+        Path project = ExternalClients.npmProject("node");
+        String output = ExternalClients.run(project, 120, "node", "interop.mjs", base.toString());
+        assertTrue(output.contains(" passed, 0 failed"), output);
+    }
+}
