@@ -3,6 +3,7 @@ package dev.edgesocket.runtime;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,8 @@ import dev.edgesocket.api.MessageEvent;
 import dev.edgesocket.api.OpenEvent;
 import dev.edgesocket.api.ReadyState;
 import dev.edgesocket.api.WebSocket;
+import dev.edgesocket.heartbeat.Liveness;
+import dev.edgesocket.heartbeat.Monitored;
 import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneSettings;
@@ -31,8 +34,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -46,7 +51,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * channel's event loop, so the close bookkeeping below is confined to that thread; only
  * {@link #state} and {@link #bufferedAmount} are shared.
  */
-public final class EdgeWebSocket implements WebSocket {
+public final class EdgeWebSocket implements WebSocket, Monitored {
 
     private static final Logger LOG = Logger.getLogger(EdgeWebSocket.class);
 
@@ -79,6 +84,7 @@ public final class EdgeWebSocket implements WebSocket {
     // Set once by bind(), on the event loop, before any event is raised.
     private Channel channel;
     private EventExecutor events;
+    private Liveness liveness;
     private String origin;
 
     // Close bookkeeping, confined to the event loop.
@@ -295,6 +301,8 @@ public final class EdgeWebSocket implements WebSocket {
                 : EventExecutor.serialOn(runtime.workers());
         FramePipeline.install(boundChannel, this, settings.maxMessageSize());
         zone.socketOpened(this);
+        liveness = runtime.heartbeats().watch(this, Duration.ofSeconds(idleTimeoutSeconds), settings.maxIdle());
+        liveness.start();
         if (STATE.compareAndSet(this, ReadyState.CONNECTING, ReadyState.OPEN)) {
             raise(EventType.OPEN, new OpenEvent(this));
         } else {
@@ -304,6 +312,7 @@ public final class EdgeWebSocket implements WebSocket {
     }
 
     void onMessage(boolean text, ByteBuf payload) {
+        liveness.onData();
         if (state != ReadyState.OPEN) {
             return; // WHATWG: messages that arrive once closing has started are dropped
         }
@@ -343,6 +352,43 @@ public final class EdgeWebSocket implements WebSocket {
 
     void onPong(ByteBuf payload) {
         // Pongs are the server's business (heartbeats); scripts never see them.
+        liveness.onPong();
+    }
+
+    /** The round trip of the last ping that got a pong, or -1. */
+    public long lastPongRoundTripNanos() {
+        return liveness == null ? -1 : liveness.lastRoundTripNanos();
+    }
+
+    // ---------------------------------------------------------------- heartbeat (Monitored)
+
+    @Override
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state == ReadyState.OPEN;
+    }
+
+    @Override
+    public void sendPing() {
+        channel.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
+    }
+
+    @Override
+    public void pongTimedOut(long waitedMillis) {
+        fail(CloseCodes.GOING_AWAY, "No response from ping frame.",
+                "No pong arrived within " + waitedMillis + " ms of the ping: the connection is deemed unhealthy.", null);
+    }
+
+    @Override
+    public void dataIdle(long idleMillis) {
+        if (STATE.compareAndSet(this, ReadyState.OPEN, ReadyState.CLOSING)) {
+            startClosingHandshake(CloseCodes.GOING_AWAY,
+                    "No message received for " + Math.round(idleMillis / 1000.0) + " seconds");
+        }
     }
 
     /** The client's close frame: complete the closing handshake and drop the connection. */
@@ -415,6 +461,9 @@ public final class EdgeWebSocket implements WebSocket {
         closeEventRaised = true;
         if (closeTimer != null) {
             closeTimer.cancel(false);
+        }
+        if (liveness != null) {
+            liveness.stop();
         }
         state = ReadyState.CLOSED;
         zone.socketClosed(this);

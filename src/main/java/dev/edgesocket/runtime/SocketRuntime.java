@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import dev.edgesocket.heartbeat.HeartbeatScheduler;
 import dev.edgesocket.zone.EdgesocketConfig;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneSettings;
@@ -15,12 +16,14 @@ import dev.edgesocket.zone.ZoneSettings;
 public class SocketRuntime {
 
     private final WorkerPool workers;
+    private final HeartbeatScheduler heartbeats;
     private final Duration closeTimeout;
     private final AtomicLong ids = new AtomicLong();
 
     @Inject
-    public SocketRuntime(WorkerPool workers, EdgesocketConfig config) {
+    public SocketRuntime(WorkerPool workers, HeartbeatScheduler heartbeats, EdgesocketConfig config) {
         this.workers = workers;
+        this.heartbeats = heartbeats;
         this.closeTimeout = config.closeTimeout();
     }
 
@@ -31,6 +34,10 @@ public class SocketRuntime {
 
     WorkerPool workers() {
         return workers;
+    }
+
+    HeartbeatScheduler heartbeats() {
+        return heartbeats;
     }
 
     Duration closeTimeout() {

@@ -58,6 +58,9 @@ public class LabScript implements EdgeScript {
         if (request.queryParam("protocol").isPresent()) {
             options = options.withProtocol(request.queryParam("protocol").get());
         }
+        if (request.queryParam("idle").isPresent()) {
+            options = options.withIdleTimeout(Integer.parseInt(request.queryParam("idle").get()));
+        }
         WebSocketUpgrade upgrade = request.upgradeWebSocket(options);
         WebSocket socket = upgrade.socket();
         try {

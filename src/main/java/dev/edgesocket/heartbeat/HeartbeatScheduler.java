@@ -1,0 +1,85 @@
+package dev.edgesocket.heartbeat;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.inject.Singleton;
+
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * The one scheduled bean that polices every socket. Each second it turns the timing wheel and hands
+ * the sockets whose deadline falls in that second to their own event loops, where the check runs at
+ * the exact deadline (so pings are spread out, not sent in a burst per tick). Its work per tick
+ * follows the sockets due, not the sockets open.
+ */
+@Singleton
+public class HeartbeatScheduler {
+
+    /** Seconds in one turn of the wheel: deadlines further out wait a turn, skipped at a glance. */
+    private static final int SLOTS = 256;
+    private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final long epoch = System.nanoTime();
+    private final TimingWheel wheel = new TimingWheel(SLOTS, 0);
+    private final AtomicLong lastTickNanos = new AtomicLong(System.nanoTime());
+    private final AtomicLong ticks = new AtomicLong();
+
+    /**
+     * Starts watching a socket.
+     *
+     * @param idleTimeout 0 disables pings
+     * @param maxIdle     0 disables the data-idle close
+     */
+    public Liveness watch(Monitored socket, Duration idleTimeout, Duration maxIdle) {
+        return new Liveness(socket, this, idleTimeout.toNanos(), maxIdle.toNanos());
+    }
+
+    /** Files a liveness check for the second its deadline falls in (rounded up: a check is never early). */
+    void file(Liveness liveness, long deadlineNanos) {
+        long second = (deadlineNanos - epoch + TICK_NANOS - 1) / TICK_NANOS;
+        if (second <= wheel.processedSecond()) {
+            // Only near deadlines can fall in a second the wheel already turned past; those go to the
+            // event loop's timer before they get here, but a check must never be lost.
+            liveness.checkAtDeadline();
+            return;
+        }
+        wheel.add(liveness, second);
+        if (second <= wheel.processedSecond() && wheel.removeIfPresent(liveness)) {
+            liveness.checkAtDeadline(); // the wheel turned past while we filed
+        }
+    }
+
+    void forget(Liveness liveness) {
+        wheel.remove(liveness);
+    }
+
+    @Scheduled(every = "1s", identity = "edgesocket-heartbeat", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        long nowSecond = currentSecond();
+        // Entries due in the coming second are handed over now; each check waits on its event loop
+        // until its own deadline, which keeps the pings of one second spread over that second.
+        wheel.advance(nowSecond + 1, entry -> ((Liveness) entry).checkAtDeadline());
+        lastTickNanos.set(System.nanoTime());
+        ticks.incrementAndGet();
+    }
+
+    private long currentSecond() {
+        return (System.nanoTime() - epoch) / TICK_NANOS;
+    }
+
+    /** When the wheel last turned ({@link System#nanoTime()}), for the liveness probe. */
+    public long lastTickNanos() {
+        return lastTickNanos.get();
+    }
+
+    public long ticks() {
+        return ticks.get();
+    }
+
+    /** Sockets waiting in the wheel (a full count: for tests and diagnostics). */
+    public int watched() {
+        return wheel.size();
+    }
+}

@@ -1,0 +1,139 @@
+package dev.edgesocket.heartbeat;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One socket's heartbeat state, as Deno keeps it: the liveness timer restarts on any text, binary or
+ * pong; after {@code idleTimeout/2} of silence a ping goes out, and another {@code idleTimeout/2}
+ * without an answer fails the socket. Independently, no data for {@code maxIdle} closes it.
+ * <p>
+ * Arrivals only write a timestamp (no timer is touched per message); the check runs at the next
+ * deadline, on the socket's event loop, and works out what is due from the timestamps. Far deadlines
+ * wait in the {@link HeartbeatScheduler}'s wheel, near ones on the event loop's own timer.
+ */
+public final class Liveness extends TimingWheel.Entry {
+
+    /** Deadlines closer than this go to the event loop's timer: the wheel turns once a second. */
+    static final long NEAR_NANOS = TimeUnit.MILLISECONDS.toNanos(1500);
+
+    private final Monitored socket;
+    private final HeartbeatScheduler scheduler;
+    private final long halfIdleNanos;
+    private final long maxIdleNanos;
+
+    // Written by the event loop on arrivals; read by checks on the same loop.
+    private long lastInbound;
+    private long lastData;
+    private long pingSentAt;
+    private volatile long lastRoundTripNanos = -1;
+
+    // Confined to the event loop.
+    private ScheduledFuture<?> nearCheck;
+    private boolean stopped;
+
+    Liveness(Monitored socket, HeartbeatScheduler scheduler, long idleTimeoutNanos, long maxIdleNanos) {
+        this.socket = socket;
+        this.scheduler = scheduler;
+        this.halfIdleNanos = idleTimeoutNanos / 2;
+        this.maxIdleNanos = maxIdleNanos;
+    }
+
+    /** Starts the timers; on the socket's event loop. */
+    public void start() {
+        long now = System.nanoTime();
+        lastInbound = now;
+        lastData = now;
+        scheduleNext(now);
+    }
+
+    /** A text or binary message arrived. */
+    public void onData() {
+        long now = System.nanoTime();
+        lastInbound = now;
+        lastData = now;
+    }
+
+    /** A pong arrived: restarts the liveness timer and records the round trip of our last ping. */
+    public void onPong() {
+        long now = System.nanoTime();
+        if (pingSentAt != 0 && lastInbound < pingSentAt) {
+            lastRoundTripNanos = now - pingSentAt;
+        }
+        lastInbound = now;
+    }
+
+    /** The last ping's round trip in nanoseconds, or -1 before the first pong. */
+    public long lastRoundTripNanos() {
+        return lastRoundTripNanos;
+    }
+
+    /** Stops every timer and leaves the wheel at once; on the socket's event loop. */
+    public void stop() {
+        stopped = true;
+        if (nearCheck != null) {
+            nearCheck.cancel(false);
+            nearCheck = null;
+        }
+        scheduler.forget(this);
+    }
+
+    /** Due: work out from the timestamps what to do. Runs on the socket's event loop. */
+    void check() {
+        nearCheck = null;
+        if (stopped || !socket.isOpen()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (maxIdleNanos > 0 && now - lastData >= maxIdleNanos) {
+            socket.dataIdle(TimeUnit.NANOSECONDS.toMillis(now - lastData));
+            return;
+        }
+        if (halfIdleNanos > 0) {
+            boolean awaitingPong = pingSentAt != 0 && lastInbound < pingSentAt;
+            if (awaitingPong && now - pingSentAt >= halfIdleNanos) {
+                socket.pongTimedOut(TimeUnit.NANOSECONDS.toMillis(now - pingSentAt));
+                return;
+            }
+            if (!awaitingPong && now - lastInbound >= halfIdleNanos) {
+                pingSentAt = now;
+                socket.sendPing();
+            }
+        }
+        scheduleNext(now);
+    }
+
+    private void scheduleNext(long now) {
+        long next = Long.MAX_VALUE;
+        if (halfIdleNanos > 0) {
+            boolean awaitingPong = pingSentAt != 0 && lastInbound < pingSentAt;
+            next = awaitingPong ? pingSentAt + halfIdleNanos : lastInbound + halfIdleNanos;
+        }
+        if (maxIdleNanos > 0) {
+            next = Math.min(next, lastData + maxIdleNanos);
+        }
+        if (next == Long.MAX_VALUE) {
+            return; // neither pings nor an idle limit: nothing to watch
+        }
+        long delay = Math.max(0, next - now);
+        if (delay < NEAR_NANOS) {
+            nearCheck = socket.eventLoop().schedule(this::check, delay, TimeUnit.NANOSECONDS);
+        } else {
+            deadlineNanos = next;
+            scheduler.file(this, next);
+        }
+    }
+
+    /** Set when filed in the wheel; read by the ticking thread. */
+    volatile long deadlineNanos;
+
+    /**
+     * Called by the ticking thread shortly before the deadline: the check waits on the event loop
+     * until the deadline itself. The timer is not kept; if the socket closes first, the check finds
+     * it stopped and does nothing.
+     */
+    void checkAtDeadline() {
+        long delay = Math.max(0, deadlineNanos - System.nanoTime());
+        socket.eventLoop().schedule(this::check, delay, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.edgesocket.heartbeat;
+
+import io.netty.channel.EventLoop;
+
+/** What the heartbeat needs of a socket; implemented by the runtime's socket. */
+public interface Monitored {
+
+    /** The socket's event loop: every liveness check of the socket runs there. */
+    EventLoop eventLoop();
+
+    /** True while the socket is open (not closing, not closed). */
+    boolean isOpen();
+
+    /** Writes a ping frame. */
+    void sendPing();
+
+    /** No pong came in time: fail the connection with 1001 and drop it at once. */
+    void pongTimedOut(long waitedMillis);
+
+    /** No text or binary message for max-idle: close with 1001. */
+    void dataIdle(long idleMillis);
+}
