@@ -37,9 +37,12 @@ final class EdgeRequest implements Request {
     private final ZoneSettings settings;
     private final SocketRuntime runtime;
     private Map<String, List<String>> queryParams;
+    // True while this request holds a zone place (taken for an upgrade request before the script ran).
+    private final java.util.concurrent.atomic.AtomicBoolean holdsPlace;
     private WebSocketUpgrade upgrade;
 
-    private EdgeRequest(RoutingContext rc, Zone zone, SocketRuntime runtime) {
+    private EdgeRequest(RoutingContext rc, Zone zone, SocketRuntime runtime, boolean holdsPlace) {
+        this.holdsPlace = new java.util.concurrent.atomic.AtomicBoolean(holdsPlace);
         HttpServerRequest request = rc.request();
         this.method = request.method().name();
         this.url = request.absoluteURI();
@@ -59,8 +62,21 @@ final class EdgeRequest implements Request {
 
     private static final String HEADER_PROTOCOL = "Sec-WebSocket-Protocol";
 
-    static EdgeRequest from(RoutingContext rc, Zone zone, SocketRuntime runtime) {
-        return new EdgeRequest(rc, zone, runtime);
+    static EdgeRequest from(RoutingContext rc, Zone zone, SocketRuntime runtime, boolean holdsPlace) {
+        return new EdgeRequest(rc, zone, runtime, holdsPlace);
+    }
+
+    void releasePlaceIfHeld() {
+        if (holdsPlace.compareAndSet(true, false)) {
+            zone.releasePlace();
+        }
+    }
+
+    /** The approved socket takes over the zone place; it gives it back when it closes. */
+    void handPlaceTo(EdgeWebSocket socket) {
+        if (holdsPlace.compareAndSet(true, false)) {
+            socket.holdPlace();
+        }
     }
 
     private static List<String> parseProtocols(List<String> headerValues) {
@@ -156,7 +172,8 @@ final class EdgeRequest implements Request {
         HandshakeCheck.check(this);
         String protocol = SubprotocolNegotiation.choose(opts.protocol(), protocols, settings.subprotocols(), zone.name());
         int idleTimeout = opts.idleTimeout() != null ? opts.idleTimeout() : (int) settings.idleTimeout().toSeconds();
-        EdgeWebSocket socket = runtime.newSocket(zone, settings, webSocketUrl(), protocol, idleTimeout);
+        EdgeWebSocket socket = runtime.newSocket(zone, settings, webSocketUrl(), protocol, idleTimeout,
+                remoteAddress);
         upgrade = new WebSocketUpgrade(Response.status(101), socket);
         return upgrade;
     }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,9 @@ import dev.edgesocket.api.WebSocket;
 import dev.edgesocket.heartbeat.Liveness;
 import dev.edgesocket.heartbeat.Monitored;
 import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
+import dev.edgesocket.zone.SessionInfo;
 import dev.edgesocket.zone.Zone;
+import dev.edgesocket.zone.ZoneSocket;
 import dev.edgesocket.zone.ZoneSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -51,7 +54,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * channel's event loop, so the close bookkeeping below is confined to that thread; only
  * {@link #state} and {@link #bufferedAmount} are shared.
  */
-public final class EdgeWebSocket implements WebSocket, Monitored {
+public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
 
     private static final Logger LOG = Logger.getLogger(EdgeWebSocket.class);
 
@@ -61,12 +64,18 @@ public final class EdgeWebSocket implements WebSocket, Monitored {
             AtomicLongFieldUpdater.newUpdater(EdgeWebSocket.class, "bufferedAmount");
     private static final AtomicLongFieldUpdater<EdgeWebSocket> INBOUND =
             AtomicLongFieldUpdater.newUpdater(EdgeWebSocket.class, "inboundQueued");
+    private static final AtomicLongFieldUpdater<EdgeWebSocket> MESSAGES_OUT =
+            AtomicLongFieldUpdater.newUpdater(EdgeWebSocket.class, "messagesOut");
+    private static final AtomicLongFieldUpdater<EdgeWebSocket> BYTES_OUT =
+            AtomicLongFieldUpdater.newUpdater(EdgeWebSocket.class, "bytesOut");
 
     /** Inbound bytes queued for listeners beyond which the socket stops reading from the network. */
     private static final long INBOUND_HIGH_WATER = 1 << 20;
     private static final long INBOUND_LOW_WATER = INBOUND_HIGH_WATER / 4;
 
+    private final long sequence;
     private final String id;
+    private final String remoteAddress;
     private final Zone zone;
     private final ZoneSettings settings;
     private final String url;
@@ -78,6 +87,15 @@ public final class EdgeWebSocket implements WebSocket, Monitored {
     private volatile ReadyState state = ReadyState.CONNECTING;
     private volatile long bufferedAmount;
     private volatile long inboundQueued;
+    private volatile long messagesOut;
+    private volatile long bytesOut;
+    // Written on the event loop only.
+    private volatile long messagesIn;
+    private volatile long bytesIn;
+    private volatile long connectedAtMillis;
+    private volatile long lastDataAtMillis;
+    // The zone place this socket holds (see Zone#tryTakePlace), given back exactly once.
+    private final java.util.concurrent.atomic.AtomicBoolean holdsPlace = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile int requestedCloseCode = CloseCodes.NORMAL;
     private volatile String requestedCloseReason = "";
 
@@ -98,9 +116,11 @@ public final class EdgeWebSocket implements WebSocket, Monitored {
     private boolean closeEventRaised;
     private ScheduledFuture<?> closeTimer;
 
-    EdgeWebSocket(String id, Zone zone, ZoneSettings settings, String url, String protocol, int idleTimeoutSeconds,
-            SocketRuntime runtime) {
-        this.id = id;
+    EdgeWebSocket(long sequence, Zone zone, ZoneSettings settings, String url, String protocol, int idleTimeoutSeconds,
+            String remoteAddress, SocketRuntime runtime) {
+        this.sequence = sequence;
+        this.id = zone.name() + "-" + sequence;
+        this.remoteAddress = remoteAddress;
         this.zone = zone;
         this.settings = settings;
         this.url = url;
@@ -170,6 +190,8 @@ public final class EdgeWebSocket implements WebSocket, Monitored {
                             + " bytes because the client does not read its messages.");
             return;
         }
+        MESSAGES_OUT.incrementAndGet(this);
+        BYTES_OUT.addAndGet(this, size);
         channel.writeAndFlush(frame).addListener(new WriteCompletion(size));
     }
 
@@ -250,6 +272,38 @@ public final class EdgeWebSocket implements WebSocket, Monitored {
         return zone;
     }
 
+    @Override
+    public long sequence() {
+        return sequence;
+    }
+
+    @Override
+    public SessionInfo info() {
+        long rtt = lastPongRoundTripNanos();
+        return new SessionInfo(id, remoteAddress, protocol, Instant.ofEpochMilli(connectedAtMillis),
+                lastDataAtMillis == 0 ? null : Instant.ofEpochMilli(lastDataAtMillis),
+                rtt < 0 ? null : rtt / 1e6, messagesIn, messagesOut, bytesIn, bytesOut, bufferedAmount);
+    }
+
+    /** The request filter hands this socket the zone place its upgrade took. */
+    void holdPlace() {
+        holdsPlace.set(true);
+    }
+
+    private void releasePlace() {
+        if (holdsPlace.compareAndSet(true, false)) {
+            zone.releasePlace();
+        }
+    }
+
+    /** The connection ended before the handshake completed: the socket never opens. */
+    void abandonIfUnbound() {
+        if (channel == null) { // bind() runs on this same event loop, so this read is current
+            state = ReadyState.CLOSED;
+            releasePlace();
+        }
+    }
+
     /** The pong deadline in seconds this socket was opened with; 0 means no pings. */
     public int idleTimeoutSeconds() {
         return idleTimeoutSeconds;
@@ -296,6 +350,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored {
     /** Called by the Jakarta endpoint when the handshake completed, on the connection's event loop. */
     void bind(Channel boundChannel) {
         this.channel = boundChannel;
+        this.connectedAtMillis = System.currentTimeMillis();
         this.events = zone.dispatch() == Dispatch.EVENT_LOOP
                 ? EventExecutor.onEventLoop(boundChannel.eventLoop())
                 : EventExecutor.serialOn(runtime.workers());
@@ -313,6 +368,9 @@ public final class EdgeWebSocket implements WebSocket, Monitored {
 
     void onMessage(boolean text, ByteBuf payload) {
         liveness.onData();
+        messagesIn++;
+        bytesIn += payload.readableBytes();
+        lastDataAtMillis = System.currentTimeMillis();
         if (state != ReadyState.OPEN) {
             return; // WHATWG: messages that arrive once closing has started are dropped
         }
@@ -467,6 +525,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored {
         }
         state = ReadyState.CLOSED;
         zone.socketClosed(this);
+        releasePlace();
         CloseEvent event;
         if (failed) {
             event = new CloseEvent(failureCode, failureReason, false, this);

@@ -27,9 +27,10 @@ public class SocketRuntime {
         this.closeTimeout = config.closeTimeout();
     }
 
-    EdgeWebSocket newSocket(Zone zone, ZoneSettings settings, String url, String protocol, int idleTimeoutSeconds) {
-        String id = zone.name() + "-" + ids.incrementAndGet();
-        return new EdgeWebSocket(id, zone, settings, url, protocol, idleTimeoutSeconds, this);
+    EdgeWebSocket newSocket(Zone zone, ZoneSettings settings, String url, String protocol, int idleTimeoutSeconds,
+            String remoteAddress) {
+        return new EdgeWebSocket(ids.incrementAndGet(), zone, settings, url, protocol, idleTimeoutSeconds,
+                remoteAddress, this);
     }
 
     WorkerPool workers() {

@@ -15,6 +15,7 @@ import dev.edgesocket.api.WebSocketUpgradeException;
 import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneRegistry;
+import io.netty.channel.Channel;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -66,7 +67,11 @@ public class ZoneRequestFilter {
             rc.next();
             return;
         }
-        EdgeRequest request = EdgeRequest.from(rc, zone, runtime);
+        boolean upgradeRequest = HandshakeCheck.hasToken(rc.request().headers().getAll("Upgrade"), "websocket");
+        if (upgradeRequest && !admitUpgrade(rc, zone)) {
+            return;
+        }
+        EdgeRequest request = EdgeRequest.from(rc, zone, runtime, upgradeRequest);
         if (zone.dispatch() == Dispatch.EVENT_LOOP) {
             complete(rc, request, serve(request));
             return;
@@ -78,8 +83,24 @@ public class ZoneRequestFilter {
                 context.runOnContext(v -> complete(rc, request, outcome));
             });
         } catch (RejectedExecutionException e) {
+            request.releasePlaceIfHeld();
             HttpResponses.sentence(rc, 503, "The server is shutting down.", Map.of("Retry-After", "1"));
         }
+    }
+
+    /** The zone's gates for upgrades, before the script runs and before any handshake. */
+    private static boolean admitUpgrade(RoutingContext rc, Zone zone) {
+        if (!zone.settings().enabled()) {
+            zone.countRefusedDisabled();
+            HttpResponses.sentence(rc, 403, "WebSockets are disabled for zone '" + zone.name() + "'.", Map.of());
+            return false;
+        }
+        if (!zone.tryTakePlace()) {
+            HttpResponses.sentence(rc, 503, "Zone '" + zone.name() + "' has reached its limit of "
+                    + zone.settings().maxConnections() + " connections; try again shortly.", Map.of("Retry-After", "5"));
+            return false;
+        }
+        return true;
     }
 
     private static Outcome serve(EdgeRequest request) {
@@ -92,6 +113,16 @@ public class ZoneRequestFilter {
 
     private void complete(RoutingContext rc, EdgeRequest request, Outcome outcome) {
         Zone zone = request.zone();
+        WebSocketUpgrade upgrade = request.upgrade();
+        if (upgrade != null && outcome.response() != null && outcome.response() == upgrade.response()) {
+            EdgeWebSocket socket = (EdgeWebSocket) upgrade.socket();
+            request.handPlaceTo(socket);
+            rc.put(APPROVED_SOCKET, socket);
+            rc.reroute(UpgradeEndpoints.PATH);
+            return;
+        }
+        // Anything but the upgrade: the place taken for it goes back at once.
+        request.releasePlaceIfHeld();
         if (outcome.failure() instanceof WebSocketUpgradeException refused) {
             HttpResponses.sentence(rc, refused.status(), refused.getMessage(), refused.headers());
             return;
@@ -109,12 +140,6 @@ public class ZoneRequestFilter {
             HttpResponses.sentence(rc, 500, "The zone's script returned no response.", Map.of());
             return;
         }
-        WebSocketUpgrade upgrade = request.upgrade();
-        if (upgrade != null && response == upgrade.response()) {
-            rc.put(APPROVED_SOCKET, upgrade.socket());
-            rc.reroute(UpgradeEndpoints.PATH);
-            return;
-        }
         // A script may call upgradeWebSocket and still answer otherwise; that socket never opens.
         HttpResponses.write(rc, response);
     }
@@ -129,7 +154,10 @@ public class ZoneRequestFilter {
         if (!socket.protocol().isEmpty()) {
             rc.response().headers().set("Sec-WebSocket-Protocol", socket.protocol());
         }
-        ((ConnectionBase) rc.request().connection()).channel().attr(SessionBridge.PENDING_SOCKET).set(socket);
+        Channel channel = ((ConnectionBase) rc.request().connection()).channel();
+        channel.attr(SessionBridge.PENDING_SOCKET).set(socket);
+        // If the connection ends before the handshake completes, the socket gives its place back.
+        channel.closeFuture().addListener(f -> socket.abandonIfUnbound());
         rc.next();
     }
 }

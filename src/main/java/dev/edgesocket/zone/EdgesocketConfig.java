@@ -20,6 +20,15 @@ public interface EdgesocketConfig {
     /** The worker pool that runs scripts and listeners of zones with {@code dispatch=worker}. */
     WorkersConfig workers();
 
+    /** The HTTP config endpoints under {@code /api}. */
+    AdminConfig admin();
+
+    /**
+     * Where changes made over HTTP are kept across restarts; unset keeps them in memory only.
+     * Written atomically; a corrupt file stops the server at start.
+     */
+    Optional<java.nio.file.Path> stateFile();
+
     /** How long a server-initiated close waits for the client's close frame before dropping the connection. */
     @WithDefault("5s")
     Duration closeTimeout();
@@ -75,6 +84,12 @@ public interface EdgesocketConfig {
         @WithName("threads")
         @WithDefault("0")
         int threads();
+    }
+
+    interface AdminConfig {
+
+        /** The key clients send as {@code AccessKey}; from env {@code EDGESOCKET_ADMIN_API_KEY}. Unset: every call gets 401. */
+        Optional<String> apiKey();
     }
 
     enum Dispatch {

@@ -2,30 +2,42 @@ package dev.edgesocket.zone;
 
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import dev.edgesocket.api.EdgeScript;
-import dev.edgesocket.api.WebSocket;
 import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
 
-/** A path with a script and WebSocket settings (Bunny's Pull Zone), and the sockets open in it. */
+/**
+ * A path with a script and WebSocket settings (Bunny's Pull Zone), the sockets open in it, and its
+ * live counts.
+ */
 public final class Zone {
 
     private final String name;
     private final String path;
     private final EdgeScript script;
     private final Dispatch dispatch;
+    private final ZoneSettings baseline;
     private volatile ZoneSettings settings;
-    // Every open socket, removed when its close event fires: the map cannot outgrow max-connections.
-    private final Map<String, WebSocket> openSockets = new ConcurrentHashMap<>();
+    // Open sockets by sequence, removed when their close event fires: bounded by max-connections.
+    private final ConcurrentNavigableMap<Long, ZoneSocket> openSockets = new ConcurrentSkipListMap<>();
+    // Places taken by upgrades in progress and open sockets; what max-connections limits.
+    private final AtomicInteger places = new AtomicInteger();
+    private final LongAdder upgrades = new LongAdder();
+    private final LongAdder refusedDisabled = new LongAdder();
+    private final LongAdder refusedLimit = new LongAdder();
 
-    public Zone(String name, String path, EdgeScript script, Dispatch dispatch, ZoneSettings settings) {
+    public Zone(String name, String path, EdgeScript script, Dispatch dispatch, ZoneSettings baseline) {
         this.name = name;
         this.path = path;
         this.script = script;
         this.dispatch = dispatch;
-        this.settings = settings;
+        this.baseline = baseline;
+        this.settings = baseline;
     }
 
     public String name() {
@@ -48,28 +60,84 @@ public final class Zone {
         return settings;
     }
 
-    /** Swaps the settings; sockets already open keep the limits they were opened with. */
+    /** The settings from configuration, before any runtime change. */
+    public ZoneSettings baseline() {
+        return baseline;
+    }
+
+    /** Swaps the settings; new upgrades see them at once, open sockets keep the limits they opened with. */
     public void replaceSettings(ZoneSettings newSettings) {
         this.settings = newSettings;
     }
 
-    public void socketOpened(WebSocket socket) {
-        openSockets.put(socket.id(), socket);
+    /** Takes a place for an upgrade, unless the zone is full. */
+    public boolean tryTakePlace() {
+        int max = settings.maxConnections();
+        for (;;) {
+            int taken = places.get();
+            if (taken >= max) {
+                refusedLimit.increment();
+                return false;
+            }
+            if (places.compareAndSet(taken, taken + 1)) {
+                return true;
+            }
+        }
     }
 
-    public void socketClosed(WebSocket socket) {
-        openSockets.remove(socket.id());
+    /** Gives back a place: the upgrade did not happen, or the socket closed. */
+    public void releasePlace() {
+        places.decrementAndGet();
+    }
+
+    public void countRefusedDisabled() {
+        refusedDisabled.increment();
+    }
+
+    public void socketOpened(ZoneSocket socket) {
+        upgrades.increment();
+        openSockets.put(socket.sequence(), socket);
+    }
+
+    public void socketClosed(ZoneSocket socket) {
+        openSockets.remove(socket.sequence());
     }
 
     public int openSocketCount() {
         return openSockets.size();
     }
 
-    public Collection<WebSocket> openSockets() {
+    public Collection<ZoneSocket> openSockets() {
         return Collections.unmodifiableCollection(openSockets.values());
     }
 
-    public WebSocket openSocket(String id) {
-        return openSockets.get(id);
+    /** Up to {@code limit} open sockets opened after the one with sequence {@code after}, in order. */
+    public List<ZoneSocket> openSocketsAfter(long after, int limit) {
+        return openSockets.tailMap(after, false).values().stream().limit(limit).toList();
+    }
+
+    /** The open socket with this id ({@code <zone>-<sequence>}), or {@code null}. */
+    public ZoneSocket openSocket(String id) {
+        int dash = id.lastIndexOf('-');
+        if (dash < 0 || !id.substring(0, dash).equals(name)) {
+            return null;
+        }
+        try {
+            return openSockets.get(Long.parseLong(id.substring(dash + 1)));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    public long upgrades() {
+        return upgrades.sum();
+    }
+
+    public long refusedDisabled() {
+        return refusedDisabled.sum();
+    }
+
+    public long refusedLimit() {
+        return refusedLimit.sum();
     }
 }

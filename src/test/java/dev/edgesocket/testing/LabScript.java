@@ -120,6 +120,16 @@ public class LabScript implements EdgeScript {
                 case "info" -> socket.send(socket.protocol() + "|" + socket.url() + "|" + socket.readyState() + "|"
                         + event.origin() + "|" + event.lastEventId() + "|" + event.source() + "|" + event.ports());
                 case "thread" -> socket.send(Thread.currentThread().getName());
+                case "flood" -> {
+                    // Sends 64 KiB messages until the socket stops being open (the client is not reading).
+                    byte[] chunk = new byte[64 * 1024];
+                    long sent = 0;
+                    while (socket.readyState() == dev.edgesocket.api.ReadyState.OPEN && sent < (1L << 32)) {
+                        socket.send(chunk);
+                        sent += chunk.length;
+                    }
+                    journal.record(tag, "flood stopped after " + sent + " bytes, buffered " + socket.bufferedAmount());
+                }
                 case "double-close" -> {
                     socket.close(4000, "first");
                     socket.close(4001, "second");

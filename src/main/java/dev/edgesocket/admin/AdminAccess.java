@@ -1,0 +1,52 @@
+package dev.edgesocket.admin;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.edgesocket.zone.EdgesocketConfig;
+import io.quarkus.runtime.Startup;
+
+/**
+ * Checks the {@code AccessKey} header of config API calls, Bunny's convention, in constant time.
+ * Without a configured key every call is refused, and startup says how to set one.
+ */
+@Startup
+@Singleton
+public class AdminAccess {
+
+    private static final Logger LOG = Logger.getLogger(AdminAccess.class);
+
+    private final byte[] keyDigest;
+
+    @Inject
+    public AdminAccess(EdgesocketConfig config) {
+        this.keyDigest = config.admin().apiKey().filter(k -> !k.isBlank()).map(AdminAccess::digest).orElse(null);
+        if (keyDigest == null) {
+            LOG.warn("No admin API key is set, so every call to /api is refused with 401. "
+                    + "Set the environment variable EDGESOCKET_ADMIN_API_KEY (or edgesocket.admin.api-key) to enable it.");
+        }
+    }
+
+    boolean configured() {
+        return keyDigest != null;
+    }
+
+    /** True when {@code presented} is the key; comparing digests keeps the time independent of the input. */
+    boolean accepts(String presented) {
+        return keyDigest != null && presented != null && MessageDigest.isEqual(keyDigest, digest(presented));
+    }
+
+    private static byte[] digest(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

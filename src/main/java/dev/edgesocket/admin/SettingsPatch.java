@@ -1,0 +1,121 @@
+package dev.edgesocket.admin;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.edgesocket.zone.ZoneSettings;
+
+/**
+ * Checks and applies a partial change of a zone's {@code websockets} settings, field by field, so a
+ * rejected change can say what is wrong with each field and change nothing.
+ */
+final class SettingsPatch {
+
+    static final List<String> FIELDS = List.of("enabled", "subprotocols", "idleTimeout", "maxIdle", "maxConnections",
+            "maxMessageSize", "maxBufferedAmount");
+
+    private SettingsPatch() {
+    }
+
+    /** The problems of a {@code websockets} object, keyed by {@code websockets.<field>}; empty when it is fine. */
+    static Map<String, String> problems(JsonNode websockets) {
+        Map<String, String> problems = new LinkedHashMap<>();
+        if (websockets == null || !websockets.isObject()) {
+            problems.put("websockets", "must be an object of settings");
+            return problems;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = websockets.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String name = field.getKey();
+            String problem = problem(name, field.getValue());
+            if (problem != null) {
+                problems.put("websockets." + name, problem);
+            }
+        }
+        return problems;
+    }
+
+    private static String problem(String name, JsonNode value) {
+        switch (name) {
+            case "enabled":
+                return value.isBoolean() ? null : "must be true or false";
+            case "subprotocols":
+                if (!value.isArray()) {
+                    return "must be a list of subprotocol names";
+                }
+                for (JsonNode item : value) {
+                    if (!item.isTextual() || !isToken(item.asText())) {
+                        return "every subprotocol must be a non-empty name without spaces, commas or quotes";
+                    }
+                }
+                return null;
+            case "idleTimeout":
+            case "maxIdle":
+                return wholeNumber(value, 0, Integer.MAX_VALUE, "a whole number of seconds, 0 or more");
+            case "maxConnections":
+                return wholeNumber(value, 0, Integer.MAX_VALUE, "a whole number, 0 or more");
+            case "maxMessageSize":
+                return wholeNumber(value, 1, Integer.MAX_VALUE, "a whole number of bytes from 1 to 2147483647");
+            case "maxBufferedAmount":
+                return wholeNumber(value, 1, Long.MAX_VALUE, "a whole number of bytes, 1 or more");
+            default:
+                return "is not a setting; the settings are " + String.join(", ", FIELDS);
+        }
+    }
+
+    private static String wholeNumber(JsonNode value, long min, long max, String what) {
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            return "must be " + what;
+        }
+        long v = value.asLong();
+        return v < min || v > max ? "must be " + what + ", got " + v : null;
+    }
+
+    /** RFC 6455 subprotocol names are HTTP tokens. */
+    private static boolean isToken(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (char c : s.toCharArray()) {
+            if (c <= 0x20 || c >= 0x7F || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The settings with the (already checked) fields of {@code websockets} applied. */
+    static ZoneSettings apply(ZoneSettings base, JsonNode websockets) {
+        boolean enabled = websockets.has("enabled") ? websockets.get("enabled").asBoolean() : base.enabled();
+        List<String> subprotocols = base.subprotocols();
+        if (websockets.has("subprotocols")) {
+            subprotocols = new ArrayList<>();
+            for (JsonNode item : websockets.get("subprotocols")) {
+                subprotocols.add(item.asText());
+            }
+        }
+        Duration idleTimeout = websockets.has("idleTimeout") ? Duration.ofSeconds(websockets.get("idleTimeout").asLong())
+                : base.idleTimeout();
+        Duration maxIdle = websockets.has("maxIdle") ? Duration.ofSeconds(websockets.get("maxIdle").asLong()) : base.maxIdle();
+        int maxConnections = websockets.has("maxConnections") ? websockets.get("maxConnections").asInt() : base.maxConnections();
+        long maxMessageSize = websockets.has("maxMessageSize") ? websockets.get("maxMessageSize").asLong() : base.maxMessageSize();
+        long maxBufferedAmount = websockets.has("maxBufferedAmount") ? websockets.get("maxBufferedAmount").asLong()
+                : base.maxBufferedAmount();
+        return new ZoneSettings(enabled, subprotocols, idleTimeout, maxIdle, maxConnections, maxMessageSize,
+                maxBufferedAmount);
+    }
+
+    /** {@code overrides} with the fields of {@code websockets} laid over it. */
+    static ObjectNode merge(ObjectNode overrides, JsonNode websockets) {
+        ObjectNode merged = overrides.deepCopy();
+        websockets.fields().forEachRemaining(f -> merged.set(f.getKey(), f.getValue()));
+        return merged;
+    }
+}

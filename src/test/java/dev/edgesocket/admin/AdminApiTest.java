@@ -1,0 +1,197 @@
+package dev.edgesocket.admin;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.edgesocket.testing.EventJournal;
+import dev.edgesocket.testing.WsClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+/** Every config endpoint, its 401, 404 and 400 answers, and that a rejected change changes nothing. */
+@QuarkusTest
+class AdminApiTest {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject
+    EventJournal journal;
+
+    private static RequestSpecification api() {
+        return given().header("AccessKey", "test-key");
+    }
+
+    @Test
+    void withoutTheKeyEveryEndpointAnswers401WithASentence() {
+        given().when().get("/api/zones").then().statusCode(401)
+                .body("message", equalTo("This call needs the header AccessKey with the admin API key."));
+        given().header("AccessKey", "wrong").when().get("/api/zones/echo").then().statusCode(401)
+                .body("message", equalTo("The AccessKey header does not match the admin API key."));
+        given().header("AccessKey", "test-key-and-more").contentType(ContentType.JSON).body("{}")
+                .when().patch("/api/zones/echo").then().statusCode(401);
+        given().when().get("/api/zones/echo/sessions").then().statusCode(401);
+        given().when().delete("/api/zones/echo/sessions/echo-1").then().statusCode(401);
+    }
+
+    @Test
+    void listsEveryZoneWithSettingsAndLiveCounts() {
+        api().when().get("/api/zones").then().statusCode(200)
+                .body("name", hasItems("echo", "lab", "admin"))
+                .body("find { it.name == 'echo' }.path", equalTo("/echo"))
+                .body("find { it.name == 'echo' }.dispatch", equalTo("worker"))
+                .body("find { it.name == 'lab-loop' }.dispatch", equalTo("event-loop"))
+                .body("find { it.name == 'echo' }.websockets.enabled", equalTo(true))
+                .body("find { it.name == 'echo' }.websockets.idleTimeout", equalTo(30))
+                .body("find { it.name == 'echo' }.websockets.maxIdle", equalTo(120))
+                .body("find { it.name == 'echo' }.websockets.maxConnections", equalTo(10000))
+                .body("find { it.name == 'echo' }.websockets.maxMessageSize", equalTo(1048576))
+                .body("find { it.name == 'echo' }.websockets.maxBufferedAmount", equalTo(4194304))
+                .body("find { it.name == 'proto' }.websockets.subprotocols", equalTo(List.of("v2.chat", "v1.chat")))
+                .body("find { it.name == 'echo' }.live", hasKey("openSockets"));
+    }
+
+    @Test
+    void oneZoneAndAnUnknownOne() {
+        try (WsClient client = WsClient.connect(base, "/admin-zone")) {
+            client.send("x");
+            client.expectText("Echo: x");
+            api().when().get("/api/zones/admin").then().statusCode(200)
+                    .body("name", equalTo("admin"))
+                    .body("path", equalTo("/admin-zone"))
+                    .body("live.openSockets", equalTo(1));
+        }
+        api().when().get("/api/zones/nope").then().statusCode(404)
+                .body("message", equalTo("There is no zone 'nope'."));
+    }
+
+    @Test
+    void aPatchChangesOnlyTheFieldsItNames() {
+        try {
+            api().contentType(ContentType.JSON).body("{\"websockets\": {\"maxConnections\": 2000, \"idleTimeout\": 45, \"subprotocols\": [\"a\", \"b\"]}}")
+                    .when().patch("/api/zones/admin").then().statusCode(200)
+                    .body("websockets.maxConnections", equalTo(2000))
+                    .body("websockets.idleTimeout", equalTo(45))
+                    .body("websockets.subprotocols", equalTo(List.of("a", "b")))
+                    .body("websockets.maxIdle", equalTo(120))
+                    .body("websockets.enabled", equalTo(true));
+            api().when().get("/api/zones/admin").then().body("websockets.maxConnections", equalTo(2000));
+        } finally {
+            api().contentType(ContentType.JSON).body("{\"websockets\": {\"maxConnections\": 10000, \"idleTimeout\": 30, \"subprotocols\": []}}")
+                    .when().patch("/api/zones/admin").then().statusCode(200);
+        }
+    }
+
+    @Test
+    void rejectedPatchesSayWhatIsWrongAndChangeNothing() {
+        String before = api().when().get("/api/zones/admin").then().extract().path("websockets").toString();
+        patchRejected("{\"websockets\": {\"maxConnections\": 5", null)
+                .body("message", containsString("The body is not valid JSON"));
+        patchRejected("[1, 2]", null).body("message", containsString("must be a JSON object"));
+        patchRejected("{\"websockets\": {\"maxConnections\": 5, \"bogus\": 1}}", "websockets.bogus")
+                .body("errors.'websockets.bogus'", containsString("is not a setting"));
+        patchRejected("{\"websockets\": {\"enabled\": \"yes\"}}", "websockets.enabled")
+                .body("errors.'websockets.enabled'", equalTo("must be true or false"));
+        patchRejected("{\"websockets\": {\"maxConnections\": -1}}", "websockets.maxConnections")
+                .body("errors.'websockets.maxConnections'", equalTo("must be a whole number, 0 or more, got -1"));
+        patchRejected("{\"websockets\": {\"idleTimeout\": -5, \"maxIdle\": 1.5, \"maxMessageSize\": 0}}", "websockets.idleTimeout")
+                .body("errors.'websockets.maxIdle'", equalTo("must be a whole number of seconds, 0 or more"))
+                .body("errors.'websockets.maxMessageSize'", containsString("from 1"))
+                .body("message", containsString("3 fields are wrong"));
+        patchRejected("{\"websockets\": {\"subprotocols\": [\"ok\", \"not ok\"]}}", "websockets.subprotocols");
+        patchRejected("{\"zone\": \"x\", \"websockets\": {\"enabled\": false}}", "zone");
+        String after = api().when().get("/api/zones/admin").then().extract().path("websockets").toString();
+        assertEquals(before, after, "a rejected change changes nothing");
+        api().contentType(ContentType.JSON).body("{\"websockets\": {}}").when().patch("/api/zones/nope").then().statusCode(404);
+    }
+
+    private io.restassured.response.ValidatableResponse patchRejected(String body, String field) {
+        var response = api().contentType(ContentType.JSON).body(body).when().patch("/api/zones/admin").then().statusCode(400);
+        if (field != null) {
+            response.body("errors", hasKey(field));
+        }
+        return response;
+    }
+
+    @Test
+    void sessionsArePagedAndCanBeClosedWithACodeAndReason() {
+        List<WsClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                WsClient client = WsClient.connect(base, "/admin-zone?tag=admin-" + i);
+                client.send("hello " + i);
+                client.expectText("Echo: hello " + i);
+                clients.add(client);
+            }
+            List<String> ids = new ArrayList<>();
+            String after = "";
+            for (int page = 0; page < 3; page++) {
+                var body = api().queryParam("limit", 2).queryParam("after", after)
+                        .when().get("/api/zones/admin/sessions").then().statusCode(200).extract().jsonPath();
+                ids.addAll(body.getList("sessions.id"));
+                after = body.getString("next");
+                if (after == null) {
+                    break;
+                }
+            }
+            assertEquals(5, ids.size(), "three pages of 2, 2 and 1: " + ids);
+            api().queryParam("limit", 1).when().get("/api/zones/admin/sessions").then().statusCode(200)
+                    .body("sessions[0].remoteAddress", containsString("127.0.0.1"))
+                    .body("sessions[0].messagesIn", equalTo(1))
+                    .body("sessions[0].messagesOut", equalTo(1))
+                    .body("sessions[0].bytesIn", equalTo(7))
+                    .body("sessions[0].bytesOut", equalTo(13))
+                    .body("sessions[0].protocol", equalTo(""))
+                    .body("sessions[0]", hasKey("connectedAt"))
+                    .body("sessions[0]", hasKey("lastDataAt"))
+                    .body("sessions[0]", hasKey("lastPongRoundTripMillis"))
+                    .body("next", not(nullValue()));
+            api().queryParam("limit", 0).when().get("/api/zones/admin/sessions").then().statusCode(400);
+            api().queryParam("after", "lab-3").when().get("/api/zones/admin/sessions").then().statusCode(400);
+
+            String first = ids.get(0);
+            api().queryParam("code", 1005).when().delete("/api/zones/admin/sessions/" + first).then().statusCode(400)
+                    .body("message", containsString("Close code 1005 cannot be sent"));
+            api().queryParam("code", "x").when().delete("/api/zones/admin/sessions/" + first).then().statusCode(400);
+            api().when().delete("/api/zones/admin/sessions/admin-999999").then().statusCode(404)
+                    .body("message", equalTo("Zone 'admin' has no open session 'admin-999999'."));
+            api().queryParam("code", 4001).queryParam("reason", "kicked")
+                    .when().delete("/api/zones/admin/sessions/" + first).then().statusCode(204);
+            assertEquals(new WsClient.Closed(4001, "kicked"), clients.get(0).awaitClose());
+            journal.next("admin-0");
+            journal.next("admin-0");
+            assertEquals("close 4001 kicked true CLOSED", journal.next("admin-0"));
+        } finally {
+            clients.forEach(WsClient::close);
+        }
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesEveryEndpoint() {
+        given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
+                .body("paths", hasKey("/api/zones"))
+                .body("paths", hasKey("/api/zones/{zone}"))
+                .body("paths.'/api/zones/{zone}'", hasKey("patch"))
+                .body("paths", hasKey("/api/zones/{zone}/sessions"))
+                .body("paths.'/api/zones/{zone}/sessions/{id}'", hasKey("delete"))
+                .body("components.schemas", hasKey("ZoneView"))
+                .body("components.schemas", hasKey("SessionInfo"))
+                .body("components.schemas", hasKey("ApiError"));
+    }
+}
