@@ -1,0 +1,65 @@
+package dev.edgesocket.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+/** Changes made over HTTP survive a restart of the packaged server; a corrupt state file stops it at start. */
+class StateFileIT {
+
+    private static final Path DIR = Path.of("target/state-file-it");
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.header("AccessKey", "it-key").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aChangeSurvivesARestart() throws Exception {
+        Path state = DIR.resolve("state.json");
+        Files.deleteIfExists(state);
+        String[] props = {"edgesocket.state-file=" + state, "edgesocket.admin.api-key=it-key"};
+        try (PackagedServer server = PackagedServer.start(DIR.resolve("first.log"), props).awaitUp()) {
+            HttpResponse<String> patched = send(HttpRequest.newBuilder(server.uri("/api/zones/echo"))
+                    .header("Content-Type", "application/json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"websockets\": {\"maxConnections\": 1234, \"enabled\": false}}")));
+            assertEquals(200, patched.statusCode(), patched.body());
+            server.stop(); // the exit code on SIGTERM is the drain's business, not this test's
+        }
+        assertTrue(Files.readString(state).contains("1234"), "the state file holds the change");
+        try (PackagedServer server = PackagedServer.start(DIR.resolve("second.log"), props).awaitUp()) {
+            HttpResponse<String> zone = send(HttpRequest.newBuilder(server.uri("/api/zones/echo")));
+            assertTrue(zone.body().contains("\"maxConnections\":1234"), zone.body());
+            assertTrue(zone.body().contains("\"enabled\":false"), zone.body());
+            HttpResponse<String> upgrade = http.send(HttpRequest.newBuilder(server.uri("/echo"))
+                    .header("Upgrade", "websocket").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, upgrade.statusCode(), "the zone is still disabled after the restart");
+        }
+    }
+
+    @Test
+    void aCorruptStateFileStopsTheServerWithASentenceNamingIt() throws Exception {
+        Path state = DIR.resolve("corrupt.json");
+        Files.createDirectories(DIR);
+        Files.writeString(state, "{\"zones\": {\"echo\": {\"websockets\": {\"maxConnections\": ");
+        try (PackagedServer server = PackagedServer.start(DIR.resolve("corrupt.log"), "edgesocket.state-file=" + state)) {
+            assertNotEquals(0, server.awaitExit(60), "the server refuses to start");
+            assertTrue(server.output().contains("The state file " + state + " cannot be used: it is not valid JSON"),
+                    server.output());
+        }
+        Files.writeString(state, "{\"zones\": {\"echo\": {\"websockets\": {\"maxConnections\": -3}}}}");
+        try (PackagedServer server = PackagedServer.start(DIR.resolve("bad-values.log"), "edgesocket.state-file=" + state)) {
+            assertNotEquals(0, server.awaitExit(60));
+            assertTrue(server.output().contains("The state file " + state + " cannot be used: zone 'echo' has bad settings"),
+                    server.output());
+        }
+    }
+}
