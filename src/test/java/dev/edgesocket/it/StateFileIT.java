@@ -12,6 +12,8 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
+import dev.edgesocket.testing.RawClient;
+
 /** Changes made over HTTP survive a restart of the packaged server; a corrupt state file stops it at start. */
 class StateFileIT {
 
@@ -39,9 +41,10 @@ class StateFileIT {
             HttpResponse<String> zone = send(HttpRequest.newBuilder(server.uri("/api/zones/echo")));
             assertTrue(zone.body().contains("\"maxConnections\":1234"), zone.body());
             assertTrue(zone.body().contains("\"enabled\":false"), zone.body());
-            HttpResponse<String> upgrade = http.send(HttpRequest.newBuilder(server.uri("/echo"))
-                    .header("Upgrade", "websocket").build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(403, upgrade.statusCode(), "the zone is still disabled after the restart");
+            try (RawClient client = RawClient.open(server.uri("/"))) {
+                assertEquals(403, client.request("GET", "/echo", RawClient.validHandshakeHeaders(server.uri("/"))).status(),
+                        "the zone is still disabled after the restart");
+            }
         }
     }
 
