@@ -1,11 +1,16 @@
 package dev.edgesocket.heartbeat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Singleton;
 
+import io.netty.channel.EventLoop;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -60,7 +65,13 @@ public class HeartbeatScheduler {
         long nowSecond = currentSecond();
         // Entries due in the coming second are handed over now; each check waits on its event loop
         // until its own deadline, which keeps the pings of one second spread over that second.
-        wheel.advance(nowSecond + 1, entry -> ((Liveness) entry).checkAtDeadline());
+        // One task per event loop and tick, not one per socket: far fewer cross-thread wake-ups.
+        Map<EventLoop, List<Liveness>> due = new HashMap<>();
+        wheel.advance(nowSecond + 1, entry -> {
+            Liveness liveness = (Liveness) entry;
+            due.computeIfAbsent(liveness.eventLoop(), loop -> new ArrayList<>()).add(liveness);
+        });
+        due.forEach((loop, batch) -> loop.execute(() -> batch.forEach(Liveness::armOnEventLoop)));
         lastTickNanos.set(System.nanoTime());
         ticks.incrementAndGet();
     }

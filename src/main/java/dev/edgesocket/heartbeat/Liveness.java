@@ -16,11 +16,17 @@ public final class Liveness extends TimingWheel.Entry {
 
     /** Deadlines closer than this go to the event loop's timer: the wheel turns once a second. */
     static final long NEAR_NANOS = TimeUnit.MILLISECONDS.toNanos(1500);
+    /**
+     * A ping may go this much early. After a pong the next ping is due one round trip after the pong
+     * deadline check; without this slack every cycle would cost a second check a few ms later.
+     */
+    private static final long MAX_PING_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final Monitored socket;
     private final HeartbeatScheduler scheduler;
     private final long halfIdleNanos;
     private final long maxIdleNanos;
+    private final long pingSlackNanos;
 
     // Written by the event loop on arrivals; read by checks on the same loop.
     private long lastInbound;
@@ -37,6 +43,7 @@ public final class Liveness extends TimingWheel.Entry {
         this.scheduler = scheduler;
         this.halfIdleNanos = idleTimeoutNanos / 2;
         this.maxIdleNanos = maxIdleNanos;
+        this.pingSlackNanos = Math.min(MAX_PING_SLACK_NANOS, halfIdleNanos / 10);
     }
 
     /** Starts the timers; on the socket's event loop. */
@@ -95,7 +102,7 @@ public final class Liveness extends TimingWheel.Entry {
                 socket.pongTimedOut(TimeUnit.NANOSECONDS.toMillis(now - pingSentAt));
                 return;
             }
-            if (!awaitingPong && now - lastInbound >= halfIdleNanos) {
+            if (!awaitingPong && now - lastInbound >= halfIdleNanos - pingSlackNanos) {
                 pingSentAt = now;
                 socket.sendPing();
             }
@@ -117,6 +124,9 @@ public final class Liveness extends TimingWheel.Entry {
         }
         long delay = Math.max(0, next - now);
         if (delay < NEAR_NANOS) {
+            if (nearCheck != null) {
+                nearCheck.cancel(false);
+            }
             nearCheck = socket.eventLoop().schedule(this::check, delay, TimeUnit.NANOSECONDS);
         } else {
             deadlineNanos = next;
@@ -135,5 +145,17 @@ public final class Liveness extends TimingWheel.Entry {
     void checkAtDeadline() {
         long delay = Math.max(0, deadlineNanos - System.nanoTime());
         socket.eventLoop().schedule(this::check, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /** Like {@link #checkAtDeadline()}, but already on the socket's event loop (no cross-thread wake-up). */
+    void armOnEventLoop() {
+        if (!stopped) {
+            long delay = Math.max(0, deadlineNanos - System.nanoTime());
+            socket.eventLoop().schedule(this::check, delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    io.netty.channel.EventLoop eventLoop() {
+        return socket.eventLoop();
     }
 }

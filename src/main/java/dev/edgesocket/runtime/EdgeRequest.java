@@ -27,6 +27,8 @@ final class EdgeRequest implements Request {
 
     private final String method;
     private final String url;
+    private final boolean secure;
+    private final String host;
     private final String path;
     private final String query;
     private final boolean http11;
@@ -46,6 +48,8 @@ final class EdgeRequest implements Request {
         HttpServerRequest request = rc.request();
         this.method = request.method().name();
         this.url = request.absoluteURI();
+        this.secure = request.isSSL();
+        this.host = request.authority() == null ? "" : request.authority().toString();
         this.path = request.path();
         this.query = request.query() == null ? "" : request.query();
         this.http11 = request.version() == HttpVersion.HTTP_1_1;
@@ -172,8 +176,8 @@ final class EdgeRequest implements Request {
         HandshakeCheck.check(this);
         String protocol = SubprotocolNegotiation.choose(opts.protocol(), protocols, settings.subprotocols(), zone.name());
         int idleTimeout = opts.idleTimeout() != null ? opts.idleTimeout() : (int) settings.idleTimeout().toSeconds();
-        EdgeWebSocket socket = runtime.newSocket(zone, settings, webSocketUrl(), protocol, idleTimeout,
-                remoteAddress);
+        EdgeWebSocket socket = runtime.newSocket(zone, settings, webSocketUrl(), webSocketOrigin(), protocol,
+                idleTimeout, remoteAddress);
         upgrade = new WebSocketUpgrade(Response.status(101), socket);
         return upgrade;
     }
@@ -181,6 +185,11 @@ final class EdgeRequest implements Request {
     /** The upgrade the script asked for, or {@code null}. */
     synchronized WebSocketUpgrade upgrade() {
         return upgrade;
+    }
+
+    /** What a browser reports as a message's origin: the socket URL's scheme and authority. */
+    private String webSocketOrigin() {
+        return (secure ? "wss://" : "ws://") + host;
     }
 
     private String webSocketUrl() {

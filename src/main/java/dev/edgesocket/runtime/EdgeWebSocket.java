@@ -1,6 +1,5 @@
 package dev.edgesocket.runtime;
 
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -96,14 +95,17 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
     private volatile long lastDataAtMillis;
     // The zone place this socket holds (see Zone#tryTakePlace), given back exactly once.
     private final java.util.concurrent.atomic.AtomicBoolean holdsPlace = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile int requestedCloseCode = CloseCodes.NORMAL;
-    private volatile String requestedCloseReason = "";
+    /** A close the script asked for while connecting; sent by bind() instead of firing "open". */
+    private record RequestedClose(int code, String reason) {
+    }
+
+    private volatile RequestedClose requestedClose;
 
     // Set once by bind(), on the event loop, before any event is raised.
     private Channel channel;
     private EventExecutor events;
-    private Liveness liveness;
-    private String origin;
+    private volatile Liveness liveness;
+    private final String origin;
 
     // Close bookkeeping, confined to the event loop.
     private boolean closeFrameSent;
@@ -116,8 +118,9 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
     private boolean closeEventRaised;
     private ScheduledFuture<?> closeTimer;
 
-    EdgeWebSocket(long sequence, Zone zone, ZoneSettings settings, String url, String protocol, int idleTimeoutSeconds,
-            String remoteAddress, SocketRuntime runtime) {
+    EdgeWebSocket(long sequence, Zone zone, ZoneSettings settings, String url, String origin, String protocol,
+            int idleTimeoutSeconds, String remoteAddress, SocketRuntime runtime) {
+        this.origin = origin;
         this.sequence = sequence;
         this.id = zone.name() + "-" + sequence;
         this.remoteAddress = remoteAddress;
@@ -192,6 +195,21 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         }
         MESSAGES_OUT.incrementAndGet(this);
         BYTES_OUT.addAndGet(this, size);
+        if (channel.eventLoop().inEventLoop()) {
+            writeOnEventLoop(frame, size);
+        } else {
+            // Netty would hop to the event loop anyway; hopping ourselves lets us check, in order with
+            // the close frame, that no data frame ever follows it (RFC 6455 5.5.1).
+            channel.eventLoop().execute(() -> writeOnEventLoop(frame, size));
+        }
+    }
+
+    private void writeOnEventLoop(WebSocketFrame frame, int size) {
+        if (closeFrameSent) {
+            frame.release();
+            BUFFERED.addAndGet(this, -size);
+            return;
+        }
         channel.writeAndFlush(frame).addListener(new WriteCompletion(size));
     }
 
@@ -226,10 +244,9 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         for (;;) {
             ReadyState s = state;
             if (s == ReadyState.CONNECTING) {
-                // bind() sends this close instead of firing "open".
-                requestedCloseCode = code;
-                requestedCloseReason = why;
+                // bind() sends this close instead of firing "open"; the first caller's close wins.
                 if (STATE.compareAndSet(this, s, ReadyState.CLOSING)) {
+                    requestedClose = new RequestedClose(code, why);
                     return;
                 }
             } else if (s == ReadyState.OPEN) {
@@ -298,10 +315,17 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
 
     /** The connection ended before the handshake completed: the socket never opens. */
     void abandonIfUnbound() {
-        if (channel == null) { // bind() runs on this same event loop, so this read is current
-            state = ReadyState.CLOSED;
-            releasePlace();
+        if (channel != null || closeEventRaised) { // bind() runs on this same event loop: these reads are current
+            return;
         }
+        closeEventRaised = true;
+        state = ReadyState.CLOSED;
+        releasePlace();
+        // The script may have put the socket somewhere at upgrade time: tell it, as for a lost connection.
+        events = zone.dispatch() == Dispatch.EVENT_LOOP ? Runnable::run : EventExecutor.serialOn(runtime.workers());
+        raise(EventType.ERROR, new ErrorEvent("The connection ended before the WebSocket handshake completed.", null, this));
+        raise(EventType.CLOSE, new CloseEvent(CloseCodes.ABNORMAL, "", false, this));
+        events.execute(listeners::clear);
     }
 
     /** The pong deadline in seconds this socket was opened with; 0 means no pings. */
@@ -355,14 +379,18 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
                 ? EventExecutor.onEventLoop(boundChannel.eventLoop())
                 : EventExecutor.serialOn(runtime.workers());
         FramePipeline.install(boundChannel, this, settings.maxMessageSize());
-        zone.socketOpened(this);
         liveness = runtime.heartbeats().watch(this, Duration.ofSeconds(idleTimeoutSeconds), settings.maxIdle());
         liveness.start();
+        zone.socketOpened(this); // publishes the socket to other threads (admin API), liveness included
         if (STATE.compareAndSet(this, ReadyState.CONNECTING, ReadyState.OPEN)) {
             raise(EventType.OPEN, new OpenEvent(this));
         } else {
             // The script closed the socket before the handshake completed: no "open", straight to closing.
-            startClosingHandshake(requestedCloseCode, requestedCloseReason);
+            RequestedClose requested = requestedClose;
+            if (requested == null) { // close() won the state but has not stored its code yet
+                requested = new RequestedClose(CloseCodes.NORMAL, "");
+            }
+            startClosingHandshake(requested.code(), requested.reason());
         }
     }
 
@@ -555,10 +583,6 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
     }
 
     private String origin() {
-        if (origin == null) {
-            URI uri = URI.create(url);
-            origin = uri.getScheme() + "://" + uri.getRawAuthority();
-        }
         return origin;
     }
 }

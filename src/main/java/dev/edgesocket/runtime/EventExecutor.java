@@ -66,8 +66,11 @@ interface EventExecutor extends Executor {
             try {
                 workers.execute(this);
             } catch (RejectedExecutionException e) {
-                // Only during shutdown: run what is left here so close events still reach the script.
-                run();
+                // Only during shutdown. Never run listeners here, on what may be the event loop: a thread
+                // of its own drains what is left, so close events still reach the script.
+                Thread drain = new Thread(this, "edgesocket-shutdown-drain");
+                drain.setDaemon(true);
+                drain.start();
             }
         }
 

@@ -48,9 +48,13 @@ final class HandshakeCheck {
             throw new WebSocketUpgradeException(400,
                     "The request's Sec-WebSocket-Key header must be 16 bytes in base64.");
         }
-        List<String> protocolHeaders = request.headers("Sec-WebSocket-Protocol");
-        if (!protocolHeaders.isEmpty() && request.protocols().isEmpty()) {
-            throw new WebSocketUpgradeException(400, "The request's Sec-WebSocket-Protocol header is empty.");
+        // Undertow fails a handshake with an empty header line of these two; refuse it here, in words.
+        for (String header : List.of("Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions")) {
+            for (String line : request.headers(header)) {
+                if (line.isBlank()) {
+                    throw new WebSocketUpgradeException(400, "The request's " + header + " header is empty.");
+                }
+            }
         }
     }
 

@@ -27,9 +27,9 @@ public class SocketRuntime {
         this.closeTimeout = config.closeTimeout();
     }
 
-    EdgeWebSocket newSocket(Zone zone, ZoneSettings settings, String url, String protocol, int idleTimeoutSeconds,
-            String remoteAddress) {
-        return new EdgeWebSocket(ids.incrementAndGet(), zone, settings, url, protocol, idleTimeoutSeconds,
+    EdgeWebSocket newSocket(Zone zone, ZoneSettings settings, String url, String origin, String protocol,
+            int idleTimeoutSeconds, String remoteAddress) {
+        return new EdgeWebSocket(ids.incrementAndGet(), zone, settings, url, origin, protocol, idleTimeoutSeconds,
                 remoteAddress, this);
     }
 

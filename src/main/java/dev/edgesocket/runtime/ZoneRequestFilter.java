@@ -16,6 +16,8 @@ import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneRegistry;
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -156,8 +158,18 @@ public class ZoneRequestFilter {
         }
         Channel channel = ((ConnectionBase) rc.request().connection()).channel();
         channel.attr(SessionBridge.PENDING_SOCKET).set(socket);
-        // If the connection ends before the handshake completes, the socket gives its place back.
-        channel.closeFuture().addListener(f -> socket.abandonIfUnbound());
+        // If the connection ends before the handshake completes, the socket closes and gives its place back.
+        GenericFutureListener<Future<? super Void>> onConnectionEnd = f -> socket.abandonIfUnbound();
+        channel.closeFuture().addListener(onConnectionEnd);
+        rc.addHeadersEndHandler(v -> {
+            if (rc.response().getStatusCode() != 101) {
+                // Undertow refused the handshake and the connection may go on with HTTP: nothing of this
+                // socket may stay on it, and its place goes back now.
+                channel.attr(SessionBridge.PENDING_SOCKET).compareAndSet(socket, null);
+                channel.closeFuture().removeListener(onConnectionEnd);
+                socket.abandonIfUnbound();
+            }
+        });
         rc.next();
     }
 }

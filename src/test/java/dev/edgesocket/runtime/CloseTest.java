@@ -123,6 +123,19 @@ class CloseTest {
     }
 
     @Test
+    void aClientThatLeavesBeforeTheHandshakeCompletesStillClosesTheSocket() throws Exception {
+        try (RawClient client = RawClient.open(base)) {
+            java.util.Map<String, String> headers = RawClient.validHandshakeHeaders(base);
+            StringBuilder head = new StringBuilder("GET /lab?tag=gone&respond=slow HTTP/1.1\r\n");
+            headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            client.sendRaw(head.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        } // closed while the script still works on the upgrade
+        assertEquals(EARLY_SEND, journal.next("gone"));
+        assertEquals("error The connection ended before the WebSocket handshake completed.", journal.next("gone"));
+        assertEquals("close 1006  false CLOSED", journal.next("gone"));
+    }
+
+    @Test
     void aSocketClosedBeforeItOpenedNeverFiresOpen() throws Exception {
         try (RawClient client = RawClient.handshake(base, "/lab?tag=early&respond=close-early")) {
             assertEquals(EARLY_SEND, journal.next("early"));

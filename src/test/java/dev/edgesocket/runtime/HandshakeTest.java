@@ -105,6 +105,16 @@ class HandshakeTest {
     }
 
     @Test
+    void emptyProtocolOrExtensionHeadersGet400() throws Exception {
+        HttpAnswer protocol = handshake("/echo", Map.of("Sec-WebSocket-Protocol", " "));
+        assertEquals(400, protocol.status());
+        assertEquals("The request's Sec-WebSocket-Protocol header is empty.\n", protocol.body());
+        HttpAnswer extensions = handshake("/echo", Map.of("Sec-WebSocket-Extensions", " "));
+        assertEquals(400, extensions.status());
+        assertEquals("The request's Sec-WebSocket-Extensions header is empty.\n", extensions.body());
+    }
+
+    @Test
     void withoutAProtocolNoneIsReturned() throws Exception {
         HttpAnswer answer = handshake("/lab", Map.of());
         assertEquals(101, answer.status());

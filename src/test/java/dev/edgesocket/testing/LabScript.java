@@ -69,6 +69,13 @@ public class LabScript implements EdgeScript {
         } catch (IllegalStateException e) {
             journal.record(tag, "early send threw: " + e.getMessage());
         }
+        if (respond.equals("slow")) {
+            try {
+                Thread.sleep(500); // long enough for the client to give up before the handshake completes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (respond.equals("close-early")) {
             socket.close(4002, "closed before open");
         }

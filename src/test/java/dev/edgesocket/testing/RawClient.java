@@ -122,6 +122,12 @@ public final class RawClient implements AutoCloseable {
         return line.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** Writes bytes as they are. */
+    public void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
     /** Writes one frame; {@code masked=false} breaks RFC 6455 on purpose. */
     public void sendFrame(boolean fin, int rsv, int opcode, byte[] payload, boolean masked) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Heartbeat benchmark: N idle sockets that answer every ping, idle-timeout 10s, held for T seconds.
+# Reports sockets wrongly closed, server CPU during the hold, RSS and live heap per socket, and the
+# ping round trip. Usage: bench/hold.sh            (N=15000 T=300 by default; N=2000 T=30 for a quick look)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-15000}
+T=${T:-300}
+PORT=${PORT:-18080}
+KEY=bench-key
+OUT=bench/results
+mkdir -p "$OUT"
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+echo "open files allowed: $(ulimit -n)"
+
+./mvnw -q -B package -DskipTests
+./mvnw -q -B -f bench/loadgen/pom.xml package
+LOADGEN="java -Xms256m -Xmx1g -jar bench/loadgen/target/loadgen.jar"
+
+# The server on core 0, the clients on core 1, so neither measures the other.
+taskset -c 0 java -Xms512m -Xmx512m -XX:+UseG1GC \
+  -Dquarkus.http.port=$PORT \
+  -Dedgesocket.admin.api-key=$KEY \
+  '-Dedgesocket.zones."echo".websockets.idle-timeout=10s' \
+  '-Dedgesocket.zones."echo".websockets.max-idle=0' \
+  '-Dedgesocket.zones."echo".websockets.max-connections=20000' \
+  -Dquarkus.log.category.\"dev.edgesocket.examples\".level=WARN \
+  -jar target/quarkus-app/quarkus-run.jar > "$OUT/hold-server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; kill $CLIENT 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do
+  kill -0 $SERVER 2>/dev/null || { echo "the server did not start:"; tail -20 "$OUT/hold-server.log"; exit 1; }
+  curl -s -o /dev/null "http://127.0.0.1:$PORT/echo" && break
+  sleep 0.5
+done
+
+rss_kb() { awk '/VmRSS/ {print $2}' /proc/$SERVER/status; }
+heap_kb() { jcmd $SERVER GC.run >/dev/null; jcmd $SERVER GC.heap_info | grep -oE 'used [0-9]+K' | head -1 | grep -oE '[0-9]+'; }
+cpu_ticks() { awk '{print $14 + $15}' /proc/$SERVER/stat; }
+
+# Warm up the echo path a little so JIT and pools are settled before the baseline.
+taskset -c 1 $LOADGEN echo url=ws://127.0.0.1:$PORT/echo connections=50 warmup=3 seconds=3 >/dev/null
+sleep 2
+RSS0=$(rss_kb); HEAP0=$(heap_kb)
+# The server's own idle CPU with no sockets, to tell the heartbeats' share from the rest.
+IDLE_WINDOW=$(( T > 60 ? 30 : 10 ))
+ITICKS0=$(cpu_ticks); IT0=$(date +%s.%N); sleep $IDLE_WINDOW; ITICKS1=$(cpu_ticks); IT1=$(date +%s.%N)
+
+taskset -c 1 $LOADGEN hold url=ws://127.0.0.1:$PORT/echo connections=$N seconds=$T > "$OUT/hold-client.log" 2>&1 &
+CLIENT=$!
+until grep -q READY "$OUT/hold-client.log"; do
+  kill -0 $CLIENT 2>/dev/null || { cat "$OUT/hold-client.log"; exit 1; }
+  sleep 1
+done
+sleep 15 # every socket has been pinged at least once (idle-timeout 10s: a ping every 5 s)
+RSS1=$(rss_kb); HEAP1=$(heap_kb)
+TICKS0=$(cpu_ticks); T0=$(date +%s.%N)
+sleep $(( T > 60 ? T - 40 : T / 3 ))
+TICKS1=$(cpu_ticks); T1=$(date +%s.%N)
+RTT=$($LOADGEN rtt api=http://127.0.0.1:$PORT zone=echo key=$KEY | grep RESULT)
+wait $CLIENT || true
+HOLD=$(grep RESULT "$OUT/hold-client.log")
+
+HZ=$(getconf CLK_TCK)
+awk -v n="$N" -v r0="$RSS0" -v r1="$RSS1" -v h0="$HEAP0" -v h1="$HEAP1" -v c0="$TICKS0" -v c1="$TICKS1" \
+    -v t0="$T0" -v t1="$T1" -v hz="$HZ" -v hold="$HOLD" -v rtt="$RTT" \
+    -v i0="$ITICKS0" -v i1="$ITICKS1" -v it0="$IT0" -v it1="$IT1" 'BEGIN {
+  printf "hold: %s\nrtt:  %s\n", hold, rtt
+  hold_cpu = 100 * (c1 - c0) / hz / (t1 - t0); idle_cpu = 100 * (i1 - i0) / hz / (it1 - it0)
+  printf "| sockets | RSS per socket | live heap per socket | server CPU holding | server CPU with no sockets | heartbeats (difference) |\n"
+  printf "|---|---|---|---|---|---|\n"
+  printf "| %d | %.1f KB | %.1f KB | %.2f %% | %.2f %% | %.2f %% of one core |\n", n, (r1 - r0) * 1.024 / n, (h1 - h0) * 1.024 / n, hold_cpu, idle_cpu, hold_cpu - idle_cpu
+  printf "(RSS %d -> %d KiB, heap after full GC %d -> %d KiB)\n", r0, r1, h0, h1
+}' | tee "$OUT/hold-$(date +%Y%m%d-%H%M).txt"

@@ -1,0 +1,159 @@
+package dev.edgesocket.bench;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+
+/**
+ * Echo load. Closed loop ({@code echo}): each of {@code connections} keeps {@code inFlight} messages
+ * outstanding and sends the next as soon as an echo returns. Open loop ({@code rate}): {@code rate}
+ * messages per second in all, spread evenly over the connections on a fixed schedule; latency is
+ * measured from when each message was due, not when it went out, so a stalled server is not hidden
+ * (coordinated omission). Warm-up first, then the measured period. Latencies go to HdrHistogram.
+ */
+final class EchoMode {
+
+    private final boolean openLoop;
+    private final URI url;
+    private final int connections;
+    private final int inFlight;
+    private final int size;
+    private final boolean binary;
+    private final int warmupSeconds;
+    private final int seconds;
+    private final int rate;
+    private final int eventLoops;
+
+    EchoMode(LoadGen.Options o, boolean openLoop) {
+        this.openLoop = openLoop;
+        url = URI.create(o.text("url", "ws://127.0.0.1:8080/echo"));
+        connections = o.integer("connections", 100);
+        inFlight = o.integer("inFlight", 4);
+        size = o.integer("size", 32);
+        binary = o.text("type", "text").equals("binary");
+        warmupSeconds = o.integer("warmup", 5);
+        seconds = o.integer("seconds", 10);
+        rate = o.integer("rate", 20000);
+        eventLoops = o.integer("eventLoops", 1);
+    }
+
+    /** One connection's state; touched only on its event loop. */
+    private final class Conn {
+        final WebSocket ws;
+        final ArrayDeque<Long> sentAt = new ArrayDeque<>();
+        final String text;
+        final Buffer bytes;
+
+        Conn(WebSocket ws) {
+            this.ws = ws;
+            byte[] payload = new byte[size];
+            java.util.Arrays.fill(payload, (byte) 'x');
+            text = new String(payload, StandardCharsets.US_ASCII);
+            bytes = Buffer.buffer(payload);
+        }
+
+        void send(long dueNanos) {
+            sentAt.addLast(dueNanos);
+            if (binary) {
+                ws.writeBinaryMessage(bytes);
+            } else {
+                ws.writeTextMessage(text);
+            }
+        }
+    }
+
+    int run() throws Exception {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxConnections(connections).setMaxFrameSize(16 << 20).setMaxMessageSize(16 << 20));
+        Recorder recorder = new Recorder(3);
+        AtomicLong received = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        List<Conn> conns = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            WebSocket ws = client.connect(new WebSocketConnectOptions().setHost(url.getHost()).setPort(url.getPort())
+                    .setURI(url.getRawPath())).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            Conn c = new Conn(ws);
+            conns.add(c);
+            ws.exceptionHandler(t -> errors.incrementAndGet());
+            ws.closeHandler(v -> errors.incrementAndGet());
+            io.vertx.core.Handler<Void> onEcho = v -> {
+                Long due = c.sentAt.pollFirst();
+                if (due == null) {
+                    errors.incrementAndGet();
+                    return;
+                }
+                recorder.recordValue(Math.max(0, System.nanoTime() - due));
+                received.incrementAndGet();
+                if (!openLoop) {
+                    c.send(System.nanoTime());
+                }
+            };
+            if (binary) {
+                ws.binaryMessageHandler(b -> onEcho.handle(null));
+            } else {
+                ws.textMessageHandler(t -> onEcho.handle(null));
+            }
+        }
+        if (openLoop) {
+            // Each connection sends on its own fixed schedule, offset so they interleave; one 1 ms timer
+            // sends whatever has come due, so the generator's own lag stays under a millisecond.
+            long perConnectionNanos = TimeUnit.SECONDS.toNanos(1) * connections / rate;
+            long start = System.nanoTime();
+            long[] next = new long[conns.size()];
+            for (int i = 0; i < next.length; i++) {
+                next[i] = start + perConnectionNanos * i / conns.size();
+            }
+            vertx.setPeriodic(1, id -> {
+                long now = System.nanoTime();
+                for (int i = 0; i < next.length; i++) {
+                    while (next[i] <= now) { // every due message is sent and timed from when it was due
+                        conns.get(i).send(next[i]);
+                        next[i] += perConnectionNanos;
+                    }
+                }
+            });
+        } else {
+            for (Conn c : conns) {
+                vertx.runOnContext(v -> {
+                    for (int k = 0; k < inFlight; k++) {
+                        c.send(System.nanoTime());
+                    }
+                });
+            }
+        }
+        Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
+        recorder.getIntervalHistogram(); // drop the warm-up
+        long before = received.get();
+        long errorsBefore = errors.get();
+        long t0 = System.nanoTime();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+        Histogram h = recorder.getIntervalHistogram();
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        long count = received.get() - before;
+        System.out.printf("RESULT mode=%s connections=%d inFlight=%d size=%d type=%s offered=%s msgsPerSec=%.0f "
+                        + "p50us=%.0f p99us=%.0f p999us=%.0f maxus=%.0f errors=%d%n",
+                openLoop ? "rate" : "echo", connections, openLoop ? 0 : inFlight, size, binary ? "binary" : "text",
+                openLoop ? String.valueOf(rate) : "-", count / elapsed,
+                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
+                h.getMaxValue() / 1e3, errors.get() - errorsBefore);
+        System.out.flush();
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return 0;
+    }
+}

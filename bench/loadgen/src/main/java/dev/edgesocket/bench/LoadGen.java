@@ -1,0 +1,54 @@
+package dev.edgesocket.bench;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The load generator: {@code java -jar loadgen.jar <mode> key=value ...}. Modes: {@code hold}
+ * (idle connections that answer pings), {@code echo} (closed-loop throughput) and {@code rate}
+ * (a fixed offered load). Each prints one result line {@code RESULT key=value ...} for the scripts.
+ */
+public final class LoadGen {
+
+    private LoadGen() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: loadgen hold|echo|rate|rtt url=ws://127.0.0.1:8080/echo key=value ...");
+            System.exit(2);
+        }
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("expected key=value, got " + args[i]);
+            }
+            options.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+        }
+        Options o = new Options(options);
+        int code = switch (args[0]) {
+            case "hold" -> new HoldMode(o).run();
+            case "echo" -> new EchoMode(o, false).run();
+            case "rate" -> new EchoMode(o, true).run();
+            case "rtt" -> new RttMode(o).run();
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        };
+        System.exit(code);
+    }
+
+    /** Typed access to key=value options, with defaults. */
+    record Options(Map<String, String> values) {
+        String text(String key, String def) {
+            return values.getOrDefault(key, def);
+        }
+
+        int integer(String key, int def) {
+            return Integer.parseInt(values.getOrDefault(key, String.valueOf(def)));
+        }
+
+        boolean flag(String key, boolean def) {
+            return Boolean.parseBoolean(values.getOrDefault(key, String.valueOf(def)));
+        }
+    }
+}
