@@ -25,6 +25,7 @@ public class HeartbeatScheduler {
     /** Seconds in one turn of the wheel: deadlines further out wait a turn, skipped at a glance. */
     private static final int SLOTS = 256;
     private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final long epoch = System.nanoTime();
     private final TimingWheel wheel = new TimingWheel(SLOTS, 0);
@@ -65,13 +66,21 @@ public class HeartbeatScheduler {
         long nowSecond = currentSecond();
         // Entries due in the coming second are handed over now; each check waits on its event loop
         // until its own deadline, which keeps the pings of one second spread over that second.
-        // One task per event loop and tick, not one per socket: far fewer cross-thread wake-ups.
-        Map<EventLoop, List<Liveness>> due = new HashMap<>();
+        // Checks are grouped per event loop and per 50 ms of deadline: one timer wakes a loop for all the
+        // sockets due in that slice. Pings still go out spread over the second, 20 slices of it, and no
+        // check is more than a slice late, instead of one wake-up per socket.
+        Map<EventLoop, Map<Long, List<Liveness>>> due = new HashMap<>();
         wheel.advance(nowSecond + 1, entry -> {
             Liveness liveness = (Liveness) entry;
-            due.computeIfAbsent(liveness.eventLoop(), loop -> new ArrayList<>()).add(liveness);
+            long slice = (liveness.deadlineNanos - epoch + SLICE_NANOS - 1) / SLICE_NANOS;
+            due.computeIfAbsent(liveness.eventLoop(), loop -> new HashMap<>())
+                    .computeIfAbsent(slice, k -> new ArrayList<>()).add(liveness);
         });
-        due.forEach((loop, batch) -> loop.execute(() -> batch.forEach(Liveness::armOnEventLoop)));
+        long now = System.nanoTime();
+        due.forEach((loop, slices) -> slices.forEach((slice, batch) -> {
+            long delay = Math.max(0, epoch + slice * SLICE_NANOS - now);
+            loop.schedule(() -> batch.forEach(Liveness::checkNow), delay, TimeUnit.NANOSECONDS);
+        }));
         lastTickNanos.set(System.nanoTime());
         ticks.incrementAndGet();
     }

@@ -61,13 +61,20 @@ public final class Liveness extends TimingWheel.Entry {
         lastData = now;
     }
 
-    /** A pong arrived: restarts the liveness timer and records the round trip of our last ping. */
-    public void onPong() {
+    /**
+     * A pong arrived: restarts the liveness timer and records the round trip of our last ping.
+     *
+     * @return the round trip in nanoseconds when this pong answered our ping, else -1
+     */
+    public long onPong() {
         long now = System.nanoTime();
+        long roundTrip = -1;
         if (pingSentAt != 0 && lastInbound < pingSentAt) {
-            lastRoundTripNanos = now - pingSentAt;
+            roundTrip = now - pingSentAt;
+            lastRoundTripNanos = roundTrip;
         }
         lastInbound = now;
+        return roundTrip;
     }
 
     /** The last ping's round trip in nanoseconds, or -1 before the first pong. */
@@ -147,12 +154,9 @@ public final class Liveness extends TimingWheel.Entry {
         socket.eventLoop().schedule(this::check, delay, TimeUnit.NANOSECONDS);
     }
 
-    /** Like {@link #checkAtDeadline()}, but already on the socket's event loop (no cross-thread wake-up). */
-    void armOnEventLoop() {
-        if (!stopped) {
-            long delay = Math.max(0, deadlineNanos - System.nanoTime());
-            socket.eventLoop().schedule(this::check, delay, TimeUnit.NANOSECONDS);
-        }
+    /** Runs the check now; on the socket's event loop, from a batch the scheduler timed. */
+    void checkNow() {
+        check();
     }
 
     io.netty.channel.EventLoop eventLoop() {

@@ -70,10 +70,13 @@ final class EdgeRequest implements Request {
         return new EdgeRequest(rc, zone, runtime, holdsPlace);
     }
 
-    void releasePlaceIfHeld() {
+    /** Gives back the zone place this request took, if it still holds it; true when it did. */
+    boolean releasePlaceIfHeld() {
         if (holdsPlace.compareAndSet(true, false)) {
             zone.releasePlace();
+            return true;
         }
+        return false;
     }
 
     /** The approved socket takes over the zone place; it gives it back when it closes. */

@@ -25,6 +25,7 @@ import dev.edgesocket.api.ReadyState;
 import dev.edgesocket.api.WebSocket;
 import dev.edgesocket.heartbeat.Liveness;
 import dev.edgesocket.heartbeat.Monitored;
+import dev.edgesocket.metrics.ZoneMetrics;
 import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
 import dev.edgesocket.zone.SessionInfo;
 import dev.edgesocket.zone.Zone;
@@ -82,6 +83,8 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
     private final int idleTimeoutSeconds;
     private final SocketRuntime runtime;
     private final ListenerSet listeners = new ListenerSet();
+    private final ZoneMetrics metrics;
+    private long openedAtNanos;
 
     private volatile ReadyState state = ReadyState.CONNECTING;
     private volatile long bufferedAmount;
@@ -121,6 +124,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
     EdgeWebSocket(long sequence, Zone zone, ZoneSettings settings, String url, String origin, String protocol,
             int idleTimeoutSeconds, String remoteAddress, SocketRuntime runtime) {
         this.origin = origin;
+        this.metrics = runtime.metrics(zone);
         this.sequence = sequence;
         this.id = zone.name() + "-" + sequence;
         this.remoteAddress = remoteAddress;
@@ -138,7 +142,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
     public void send(String data) {
         if (sendable()) {
             ByteBuf payload = ByteBufUtil.writeUtf8(channel.alloc(), data);
-            write(new TextWebSocketFrame(payload), payload.readableBytes());
+            write(new TextWebSocketFrame(payload), payload.readableBytes(), true);
         }
     }
 
@@ -156,7 +160,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         if (sendable()) {
             // Copied now: the caller may reuse its array as soon as send returns, as in a browser.
             ByteBuf payload = channel.alloc().buffer(length).writeBytes(data, offset, length);
-            write(new BinaryWebSocketFrame(payload), length);
+            write(new BinaryWebSocketFrame(payload), length, false);
         }
     }
 
@@ -165,7 +169,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         if (sendable()) {
             int length = data.remaining();
             ByteBuf payload = channel.alloc().buffer(length).writeBytes(data.duplicate());
-            write(new BinaryWebSocketFrame(payload), length);
+            write(new BinaryWebSocketFrame(payload), length, false);
         }
     }
 
@@ -183,7 +187,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         return s == ReadyState.OPEN;
     }
 
-    private void write(WebSocketFrame frame, int size) {
+    private void write(WebSocketFrame frame, int size, boolean text) {
         long queued = BUFFERED.addAndGet(this, size);
         if (queued > settings.maxBufferedAmount()) {
             BUFFERED.addAndGet(this, -size);
@@ -195,6 +199,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         }
         MESSAGES_OUT.incrementAndGet(this);
         BYTES_OUT.addAndGet(this, size);
+        metrics.messageOut(text, size);
         if (channel.eventLoop().inEventLoop()) {
             writeOnEventLoop(frame, size);
         } else {
@@ -375,6 +380,9 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
     void bind(Channel boundChannel) {
         this.channel = boundChannel;
         this.connectedAtMillis = System.currentTimeMillis();
+        this.openedAtNanos = System.nanoTime();
+        metrics.upgrade(ZoneMetrics.Outcome.ACCEPTED);
+        metrics.opened(openedAtNanos);
         this.events = zone.dispatch() == Dispatch.EVENT_LOOP
                 ? EventExecutor.onEventLoop(boundChannel.eventLoop())
                 : EventExecutor.serialOn(runtime.workers());
@@ -398,6 +406,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         liveness.onData();
         messagesIn++;
         bytesIn += payload.readableBytes();
+        metrics.messageIn(text, payload.readableBytes());
         lastDataAtMillis = System.currentTimeMillis();
         if (state != ReadyState.OPEN) {
             return; // WHATWG: messages that arrive once closing has started are dropped
@@ -438,7 +447,10 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
 
     void onPong(ByteBuf payload) {
         // Pongs are the server's business (heartbeats); scripts never see them.
-        liveness.onPong();
+        long roundTrip = liveness.onPong();
+        if (roundTrip >= 0) {
+            metrics.pingRoundTrip(roundTrip);
+        }
     }
 
     /** The round trip of the last ping that got a pong, or -1. */
@@ -465,6 +477,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
 
     @Override
     public void pongTimedOut(long waitedMillis) {
+        metrics.heartbeatTimeout();
         fail(CloseCodes.GOING_AWAY, "No response from ping frame.",
                 "No pong arrived within " + waitedMillis + " ms of the ping: the connection is deemed unhealthy.", null);
     }
@@ -563,6 +576,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
             raise(EventType.ERROR, new ErrorEvent("The connection was lost without a close frame.", null, this));
             event = new CloseEvent(CloseCodes.ABNORMAL, "", false, this);
         }
+        metrics.closed(event.code(), openedAtNanos);
         raise(EventType.CLOSE, event);
         // Listeners go once the close event has run; nothing of the script stays reachable.
         events.execute(listeners::clear);

@@ -7,6 +7,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import dev.edgesocket.heartbeat.HeartbeatScheduler;
+import dev.edgesocket.metrics.EdgesocketMetrics;
+import dev.edgesocket.metrics.ZoneMetrics;
 import dev.edgesocket.zone.EdgesocketConfig;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneSettings;
@@ -17,13 +19,16 @@ public class SocketRuntime {
 
     private final WorkerPool workers;
     private final HeartbeatScheduler heartbeats;
+    private final EdgesocketMetrics metrics;
     private final Duration closeTimeout;
     private final AtomicLong ids = new AtomicLong();
 
     @Inject
-    public SocketRuntime(WorkerPool workers, HeartbeatScheduler heartbeats, EdgesocketConfig config) {
+    public SocketRuntime(WorkerPool workers, HeartbeatScheduler heartbeats, EdgesocketMetrics metrics,
+            EdgesocketConfig config) {
         this.workers = workers;
         this.heartbeats = heartbeats;
+        this.metrics = metrics;
         this.closeTimeout = config.closeTimeout();
     }
 
@@ -35,6 +40,10 @@ public class SocketRuntime {
 
     WorkerPool workers() {
         return workers;
+    }
+
+    ZoneMetrics metrics(Zone zone) {
+        return metrics.forZone(zone);
     }
 
     HeartbeatScheduler heartbeats() {

@@ -12,6 +12,8 @@ import org.jboss.logging.Logger;
 import dev.edgesocket.api.Response;
 import dev.edgesocket.api.WebSocketUpgrade;
 import dev.edgesocket.api.WebSocketUpgradeException;
+import dev.edgesocket.metrics.EdgesocketMetrics;
+import dev.edgesocket.metrics.ZoneMetrics;
 import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneRegistry;
@@ -44,11 +46,15 @@ public class ZoneRequestFilter {
 
     private final ZoneRegistry zones;
     private final SocketRuntime runtime;
+    private final Drain drain;
+    private final EdgesocketMetrics metrics;
 
     @Inject
-    public ZoneRequestFilter(ZoneRegistry zones, SocketRuntime runtime) {
+    public ZoneRequestFilter(ZoneRegistry zones, SocketRuntime runtime, Drain drain, EdgesocketMetrics metrics) {
+        this.metrics = metrics;
         this.zones = zones;
         this.runtime = runtime;
+        this.drain = drain;
     }
 
     void register(@Observes Filters filters) {
@@ -91,13 +97,20 @@ public class ZoneRequestFilter {
     }
 
     /** The zone's gates for upgrades, before the script runs and before any handshake. */
-    private static boolean admitUpgrade(RoutingContext rc, Zone zone) {
+    private boolean admitUpgrade(RoutingContext rc, Zone zone) {
+        if (drain.draining()) {
+            HttpResponses.sentence(rc, 503, "The server is shutting down; connect again to reach another instance.",
+                    Map.of("Retry-After", "1"));
+            return false;
+        }
         if (!zone.settings().enabled()) {
             zone.countRefusedDisabled();
+            metrics.forZone(zone).upgrade(ZoneMetrics.Outcome.REFUSED_DISABLED);
             HttpResponses.sentence(rc, 403, "WebSockets are disabled for zone '" + zone.name() + "'.", Map.of());
             return false;
         }
         if (!zone.tryTakePlace()) {
+            metrics.forZone(zone).upgrade(ZoneMetrics.Outcome.REFUSED_LIMIT);
             HttpResponses.sentence(rc, 503, "Zone '" + zone.name() + "' has reached its limit of "
                     + zone.settings().maxConnections() + " connections; try again shortly.", Map.of("Retry-After", "5"));
             return false;
@@ -124,7 +137,10 @@ public class ZoneRequestFilter {
             return;
         }
         // Anything but the upgrade: the place taken for it goes back at once.
-        request.releasePlaceIfHeld();
+        if (request.releasePlaceIfHeld()) {
+            metrics.forZone(zone).upgrade(outcome.failure() instanceof WebSocketUpgradeException
+                    ? ZoneMetrics.Outcome.BAD_REQUEST : ZoneMetrics.Outcome.REJECTED_BY_SCRIPT);
+        }
         if (outcome.failure() instanceof WebSocketUpgradeException refused) {
             HttpResponses.sentence(rc, refused.status(), refused.getMessage(), refused.headers());
             return;

@@ -29,6 +29,9 @@ public interface EdgesocketConfig {
      */
     Optional<java.nio.file.Path> stateFile();
 
+    /** Graceful drain on SIGTERM. */
+    ShutdownConfig shutdown();
+
     /** How long a server-initiated close waits for the client's close frame before dropping the connection. */
     @WithDefault("5s")
     Duration closeTimeout();
@@ -84,6 +87,17 @@ public interface EdgesocketConfig {
         @WithName("threads")
         @WithDefault("0")
         int threads();
+    }
+
+    interface ShutdownConfig {
+
+        /** Open sockets are closed (1001) spread over this period, so clients do not reconnect all at once. */
+        @WithDefault("5s")
+        Duration drainPeriod();
+
+        /** How long the drain waits for close handshakes in all before the process exits. */
+        @WithDefault("10s")
+        Duration drainTimeout();
     }
 
     interface AdminConfig {

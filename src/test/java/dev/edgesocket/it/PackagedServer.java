@@ -81,6 +81,11 @@ final class PackagedServer implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Sends SIGTERM and returns at once. */
+    void signalTerm() {
+        process.destroy();
+    }
+
     /** SIGTERM, as Kubernetes sends it; returns the exit code. */
     int stop() throws InterruptedException {
         process.destroy();

@@ -34,7 +34,7 @@ class StateFileIT {
                     .header("Content-Type", "application/json")
                     .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"websockets\": {\"maxConnections\": 1234, \"enabled\": false}}")));
             assertEquals(200, patched.statusCode(), patched.body());
-            server.stop(); // the exit code on SIGTERM is the drain's business, not this test's
+            assertEquals(0, server.stop(), "SIGTERM drains and exits 0");
         }
         assertTrue(Files.readString(state).contains("1234"), "the state file holds the change");
         try (PackagedServer server = PackagedServer.start(DIR.resolve("second.log"), props).awaitUp()) {

@@ -1,0 +1,138 @@
+package dev.edgesocket.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.edgesocket.zone.EdgesocketConfig;
+import dev.edgesocket.zone.Zone;
+import dev.edgesocket.zone.ZoneRegistry;
+import dev.edgesocket.zone.ZoneSocket;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import sun.misc.Signal;
+
+/**
+ * Graceful drain, for rolling updates. On SIGTERM: readiness goes down at once, new upgrades get 503,
+ * every open socket is closed with 1001 "Server shutting down", spread over the drain period so the
+ * clients do not stampede the remaining pods, and the process waits for the close handshakes up to
+ * the drain timeout, then exits 0.
+ * <p>
+ * Why our own SIGTERM handler: by default the JVM starts its shutdown hooks on SIGTERM, Quarkus then
+ * stops the HTTP server (and with it every connection) before application code can say goodbye, and
+ * the exit code is 143. Draining first, with the server still up, then asking Quarkus to exit 0, gives
+ * every client its close frame.
+ */
+@Singleton
+public class Drain {
+
+    private static final Logger LOG = Logger.getLogger(Drain.class);
+    static final String REASON = "Server shutting down";
+
+    private final ZoneRegistry zones;
+    private final Duration period;
+    private final Duration timeout;
+    private volatile boolean draining;
+    private volatile boolean drained;
+
+    @Inject
+    public Drain(ZoneRegistry zones, EdgesocketConfig config) {
+        this.zones = zones;
+        this.period = config.shutdown().drainPeriod();
+        this.timeout = config.shutdown().drainTimeout();
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        // Only a real server process owns its signals; tests and dev mode share their JVM with tools.
+        if (LaunchMode.current() == LaunchMode.NORMAL) {
+            try {
+                Signal.handle(new Signal("TERM"), signal -> {
+                    Thread drainer = new Thread(this::drainAndExit, "edgesocket-drain");
+                    drainer.start();
+                });
+            } catch (IllegalArgumentException e) {
+                LOG.warn("SIGTERM cannot be handled on this platform; sockets will not be drained on shutdown");
+            }
+        }
+    }
+
+    /** Any other shutdown (Ctrl-C, Quarkus.asyncExit): drain too, unless the SIGTERM path already did. */
+    void onShutdown(@Observes ShutdownEvent event) {
+        if (!drained) {
+            drain();
+        }
+    }
+
+    private void drainAndExit() {
+        LOG.info("SIGTERM: draining WebSockets before exit");
+        drain();
+        Quarkus.asyncExit(0);
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /** Closes every open socket, spread over the drain period, and waits for them up to the drain timeout. */
+    synchronized void drain() {
+        if (drained) {
+            return;
+        }
+        draining = true;
+        long start = System.nanoTime();
+        List<ZoneSocket> open = new ArrayList<>();
+        for (Zone zone : zones.all()) {
+            open.addAll(zone.openSockets());
+        }
+        LOG.infof("Draining %d open sockets over %s (waiting at most %s)", open.size(), period, timeout);
+        long periodNanos = period.toNanos();
+        for (int i = 0; i < open.size(); i++) {
+            long due = start + (open.size() == 1 ? 0 : periodNanos * i / open.size());
+            sleepUntil(due);
+            try {
+                open.get(i).close(CloseCodes.GOING_AWAY, REASON);
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "Could not close socket %s", open.get(i).id());
+            }
+        }
+        long deadline = start + timeout.toNanos();
+        while (openSockets() > 0 && System.nanoTime() < deadline) {
+            sleepUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        int left = openSockets();
+        if (left > 0) {
+            LOG.warnf("%d sockets did not finish their close handshake within %s; they are dropped", left, timeout);
+        } else {
+            LOG.infof("All sockets closed in %d ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+        drained = true;
+    }
+
+    private int openSockets() {
+        int n = 0;
+        for (Zone zone : zones.all()) {
+            n += zone.openSocketCount();
+        }
+        return n;
+    }
+
+    private static void sleepUntil(long nanoTime) {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
