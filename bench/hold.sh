@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Heartbeat benchmark: N idle sockets that answer every ping, idle-timeout 10s, held for T seconds.
+# SERVER_OPTS adds JVM options to the server, e.g. SERVER_OPTS=-XX:StartFlightRecording=filename=bench/results/hold.jfr
 # Reports sockets wrongly closed, server CPU during the hold, RSS and live heap per socket, and the
 # ping round trip. Usage: bench/hold.sh            (N=15000 T=300 by default; N=2000 T=30 for a quick look)
 set -euo pipefail
@@ -17,8 +18,10 @@ echo "open files allowed: $(ulimit -n)"
 ./mvnw -q -B -f bench/loadgen/pom.xml package
 LOADGEN="java -Xms256m -Xmx1g -jar bench/loadgen/target/loadgen.jar"
 
-# The server on core 0, the clients on core 1, so neither measures the other.
-taskset -c 0 java -Xms512m -Xmx512m -XX:+UseG1GC \
+# The server on core 0, the clients on core 1, so neither measures the other. The heap is fixed and
+# pre-touched, so its pages are in the RSS baseline and the RSS growth is what the sockets cost outside
+# the heap plus nothing of young-generation churn; the heap's share is measured as live heap after a full GC.
+taskset -c 0 java -Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch ${SERVER_OPTS:-} \
   -Dquarkus.http.port=$PORT \
   -Dedgesocket.admin.api-key=$KEY \
   '-Dedgesocket.zones."echo".websockets.idle-timeout=10s' \

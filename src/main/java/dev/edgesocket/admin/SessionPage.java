@@ -9,5 +9,6 @@ import dev.edgesocket.zone.SessionInfo;
  *
  * @param next the {@code after} value for the next page, or {@code null} on the last page
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record SessionPage(List<SessionInfo> sessions, String next) {
 }

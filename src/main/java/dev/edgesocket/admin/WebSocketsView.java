@@ -8,6 +8,7 @@ import dev.edgesocket.zone.ZoneSettings;
  * A zone's WebSocket settings in the config API: the camelCase forms of the properties, durations in
  * whole seconds, sizes in bytes. PATCH takes the same fields, each optional.
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record WebSocketsView(
         boolean enabled,
         List<String> subprotocols,

@@ -5,6 +5,7 @@ import java.util.Locale;
 import dev.edgesocket.zone.Zone;
 
 /** A zone in the config API: what it is, its settings, and its live counts. */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record ZoneView(String name, String path, String dispatch, WebSocketsView websockets, Live live) {
 
     /** Live counts since the server started. */

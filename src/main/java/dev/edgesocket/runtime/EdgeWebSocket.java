@@ -38,6 +38,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -72,6 +73,8 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
     /** Inbound bytes queued for listeners beyond which the socket stops reading from the network. */
     private static final long INBOUND_HIGH_WATER = 1 << 20;
     private static final long INBOUND_LOW_WATER = INBOUND_HIGH_WATER / 4;
+    /** How long a connection failed for a protocol error may drain the client's last bytes before it is closed. */
+    private static final long LINGER_MILLIS = 2000;
 
     private final long sequence;
     private final String id;
@@ -540,10 +543,25 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         failureReason = reason;
         state = ReadyState.CLOSING;
         raise(EventType.ERROR, new ErrorEvent(errorMessage, cause, this));
+        boolean peerIsTalking = code == CloseCodes.PROTOCOL_ERROR || code == CloseCodes.INVALID_PAYLOAD
+                || code == CloseCodes.MESSAGE_TOO_BIG;
         if (!closeFrameSent && channel.isActive()) {
             closeFrameSent = true;
-            channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
+            ChannelFuture sent = channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
+            if (peerIsTalking && channel instanceof DuplexChannel duplex) {
+                // The client is still sending (say the rest of an oversized message). Closing now, with its
+                // bytes unread, would make the kernel answer with a reset that can destroy our close frame
+                // before the client reads it. So: send the close frame, half-close, read and drop what still
+                // comes for a moment, then close.
+                channel.config().setAutoRead(true);
+                sent.addListener(f -> duplex.shutdownOutput());
+                closeTimer = channel.eventLoop().schedule(() -> {
+                    channel.close();
+                }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            }
         }
+        // A dead peer (no pong) or one that does not read (1008) must not hold the connection.
         channel.close();
     }
 

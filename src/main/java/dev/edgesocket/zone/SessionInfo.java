@@ -7,6 +7,7 @@ import java.time.Instant;
  *
  * @param lastPongRoundTripMillis the last ping's round trip, or {@code null} before the first pong
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record SessionInfo(
         String id,
         String remoteAddress,
