@@ -1,0 +1,165 @@
+// The console page in a real browser: Debian's Chromium, driven by playwright-core.
+// Usage: node console.mjs http://host:port/ <access-key> <screenshot.png>
+// Prints "N passed, N failed"; exits 1 on any failure.
+import { chromium } from 'playwright-core';
+
+const [base, key, screenshot] = process.argv.slice(2);
+let passed = 0, failed = 0;
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+    '--no-first-run', '--disable-component-update', '--disable-sync'],
+});
+const page = await browser.newPage();
+page.setDefaultTimeout(10000);
+
+async function step(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok - ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`not ok - ${name}: ${e.message.split('\n')[0]}`);
+  }
+}
+const text = (selector) => page.textContent(selector);
+async function waitText(selector, expected) {
+  await page.waitForFunction(([s, t]) => document.querySelector(s)?.textContent.includes(t), [selector, expected]);
+}
+async function connect(path, protocols) {
+  await page.fill('#zone-path', path);
+  await page.fill('#subprotocols', protocols ?? '');
+  await page.click('#connect');
+}
+async function saveZone(changes) {
+  for (const [name, value] of Object.entries(changes)) {
+    const input = `#z-echo-${name}`;
+    if (typeof value === 'boolean') {
+      await (value ? page.check(input) : page.uncheck(input));
+    } else {
+      await page.fill(input, String(value));
+    }
+  }
+  await page.click('#save-echo');
+}
+
+await step('the page loads without any external resource', async () => {
+  const external = [];
+  page.on('request', (r) => { if (!r.url().startsWith(base)) external.push(r.url()); });
+  await page.goto(new URL('console', base).href);
+  await page.waitForSelector('#connect');
+  if (external.length) throw new Error('external requests: ' + external.join(', '));
+  if (!(await page.isVisible('label[for=zone-path]'))) throw new Error('inputs have labels');
+});
+
+await step('connects to /echo offering subprotocols and shows the negotiated one', async () => {
+  await connect('/echo', 'v9.unknown, v2.echo');
+  await waitText('#ready-state', 'OPEN');
+  if ((await text('#protocol')) !== 'v2.echo') throw new Error('protocol was ' + (await text('#protocol')));
+});
+
+await step('sends a message and sees the echo', async () => {
+  await page.fill('#message', 'hello from chromium');
+  await page.click('#send');
+  await waitText('#log', 'Echo: hello from chromium');
+});
+
+await step('sends JSON and binary', async () => {
+  await page.selectOption('#send-mode', 'json');
+  await page.fill('#message', '{"a": 1}');
+  await page.click('#send');
+  await waitText('#log', 'Echo: {"a": 1}');
+  await page.selectOption('#send-mode', 'binary');
+  await page.fill('#message', '01 02 ff');
+  await page.click('#send');
+  await waitText('#log', 'binary 01 02 ff');
+  await page.selectOption('#send-mode', 'text');
+});
+
+await step('closes with 4000 and shows the close as the browser reports it', async () => {
+  await page.fill('#close-code', '4000');
+  await page.fill('#close-reason', 'bye');
+  await page.click('#close');
+  await waitText('#last-close', '4000 bye wasClean=true');
+  await waitText('#ready-state', 'CLOSED');
+});
+
+await step('the admin panel loads zones with the AccessKey', async () => {
+  await page.fill('#access-key', key);
+  await page.click('#load-zones');
+  await page.waitForSelector('#zone-echo');
+});
+
+await step('toggling the zone off refuses the next connect, on again accepts it', async () => {
+  await saveZone({ enabled: false });
+  await page.waitForFunction(() => !document.querySelector('#z-echo-enabled').checked);
+  await connect('/echo');
+  await waitText('#last-close', '1006');
+  await waitText('#ready-state', 'CLOSED');
+  await saveZone({ enabled: true });
+  await page.waitForFunction(() => document.querySelector('#z-echo-enabled').checked);
+  await connect('/echo');
+  await waitText('#ready-state', 'OPEN');
+});
+
+await step('closes a session from the session list', async () => {
+  await page.click('#sessions-echo');
+  await page.waitForSelector('[id^=kick-echo-]');
+  await page.click('[id^=kick-echo-]');
+  await waitText('#last-close', '4001 kicked');
+});
+
+await step('a message over max-message-size closes with 1009', async () => {
+  await saveZone({ maxMessageSize: 8 });
+  await page.waitForFunction(() => document.querySelector('#z-echo-maxMessageSize').value === '8');
+  await connect('/echo');
+  await waitText('#ready-state', 'OPEN');
+  await page.fill('#message', 'more than eight bytes');
+  await page.click('#send');
+  await waitText('#last-close', '1009 Message is too large');
+  await saveZone({ maxMessageSize: 1048576 });
+  await page.waitForFunction(() => document.querySelector('#z-echo-maxMessageSize').value === '1048576');
+});
+
+await step('the browser answers pings: open past the idle timeout', async () => {
+  await saveZone({ idleTimeout: 2 });
+  await page.waitForFunction(() => document.querySelector('#z-echo-idleTimeout').value === '2');
+  await connect('/echo');
+  await waitText('#ready-state', 'OPEN');
+  await page.waitForTimeout(3500);
+  if ((await text('#ready-state')) !== 'OPEN') throw new Error('closed: ' + (await text('#last-close')));
+  await page.fill('#message', 'still here');
+  await page.click('#send');
+  await waitText('#log', 'Echo: still here');
+  await saveZone({ idleTimeout: 30 });
+});
+
+await step('max-connections 0 refuses the upgrade', async () => {
+  await page.click('#disconnect');
+  await waitText('#ready-state', 'CLOSED');
+  await saveZone({ maxConnections: 0 });
+  await page.waitForFunction(() => document.querySelector('#z-echo-maxConnections').value === '0');
+  await connect('/echo');
+  await waitText('#last-close', '1006');
+  await saveZone({ maxConnections: 10000 });
+  await page.waitForFunction(() => document.querySelector('#z-echo-maxConnections').value === '10000');
+});
+
+await step('a rejected change shows the 400 message', async () => {
+  await saveZone({ maxConnections: -1 });
+  await waitText('#error-echo', 'websockets.maxConnections: must be a whole number, 0 or more, got -1');
+});
+
+await step('the page works by keyboard', async () => {
+  await page.focus('#zone-path');
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement.id);
+  if (focused !== 'subprotocols') throw new Error('Tab moved to ' + focused);
+});
+
+await page.screenshot({ path: screenshot, fullPage: true });
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

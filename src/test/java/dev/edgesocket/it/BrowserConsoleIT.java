@@ -1,0 +1,49 @@
+package dev.edgesocket.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * The zone console in Debian's headless Chromium, driven by playwright-core, against the packaged
+ * server: it is also the interop test of Chrome's own WebSocket client with edgesocket.
+ */
+@QuarkusIntegrationTest
+@TestProfile(BrowserConsoleIT.Settings.class)
+class BrowserConsoleIT {
+
+    public static class Settings implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("edgesocket.zones.\"echo\".websockets.subprotocols", "v2.echo,v1.echo",
+                    "edgesocket.admin.api-key", "console-key");
+        }
+    }
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void theConsoleWorksInChromium() throws Exception {
+        ExternalClients.requireOrSkip("node");
+        if (!Files.isExecutable(Path.of("/usr/bin/chromium"))) {
+            ExternalClients.requireOrSkip("chromium");
+        }
+        Path project = ExternalClients.npmProject("browser");
+        Path screenshot = Path.of("target/console.png").toAbsolutePath();
+        String output = ExternalClients.run(project, 300, "node", "console.mjs", base.toString(), "console-key",
+                screenshot.toString());
+        assertTrue(output.contains(" passed, 0 failed"), output);
+        assertTrue(Files.size(screenshot) > 0, "a screenshot under target/");
+    }
+}
