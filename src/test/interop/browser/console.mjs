@@ -136,9 +136,19 @@ await step('the browser answers pings: open past the idle timeout', async () => 
   await saveZone({ idleTimeout: 30 });
 });
 
-await step('max-connections 0 refuses the upgrade', async () => {
+await step('a socket that sends nothing is closed at max-idle with 1001', async () => {
+  await saveZone({ maxIdle: 2 });
+  await page.waitForFunction(() => document.querySelector('#z-echo-maxIdle').value === '2');
   await page.click('#disconnect');
   await waitText('#ready-state', 'CLOSED');
+  await connect('/echo');
+  await waitText('#ready-state', 'OPEN');
+  await waitText('#last-close', '1001 No message received for 2 seconds wasClean=true');
+  await saveZone({ maxIdle: 120 });
+  await page.waitForFunction(() => document.querySelector('#z-echo-maxIdle').value === '120');
+});
+
+await step('max-connections 0 refuses the upgrade', async () => {
   await saveZone({ maxConnections: 0 });
   await page.waitForFunction(() => document.querySelector('#z-echo-maxConnections').value === '0');
   await connect('/echo');

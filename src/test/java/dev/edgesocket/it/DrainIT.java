@@ -1,6 +1,7 @@
 package dev.edgesocket.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,6 +52,11 @@ class DrainIT {
                 assertEquals(new WsClient.Closed(1001, "Server shutting down"), client.awaitClose());
             }
             assertEquals(0, server.awaitExit(30), "the process exits 0 after the drain");
+            // Production logs are JSON, one object a line, for log collectors.
+            String drainLine = server.output().lines().filter(l -> l.contains("Draining 20 open sockets")).findFirst()
+                    .orElseThrow(() -> new AssertionError("the drain is logged"));
+            assertTrue(drainLine.startsWith("{") && drainLine.contains("\"message\":\"Draining 20 open sockets"),
+                    "a JSON log line: " + drainLine);
         }
     }
 }
