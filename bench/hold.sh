@@ -40,6 +40,7 @@ done
 rss_kb() { awk '/VmRSS/ {print $2}' /proc/$SERVER/status; }
 heap_kb() { jcmd $SERVER GC.run >/dev/null; jcmd $SERVER GC.heap_info | grep -oE 'used [0-9]+K' | head -1 | grep -oE '[0-9]+'; }
 cpu_ticks() { awk '{print $14 + $15}' /proc/$SERVER/stat; }
+sys_ticks() { awk '{print $15}' /proc/$SERVER/stat; }
 
 # Warm up the echo path a little so JIT and pools are settled before the baseline.
 taskset -c 1 $LOADGEN echo url=ws://127.0.0.1:$PORT/echo connections=50 warmup=3 seconds=3 >/dev/null
@@ -57,9 +58,9 @@ until grep -q READY "$OUT/hold-client.log"; do
 done
 sleep 15 # every socket has been pinged at least once (idle-timeout 10s: a ping every 5 s)
 RSS1=$(rss_kb); HEAP1=$(heap_kb)
-TICKS0=$(cpu_ticks); T0=$(date +%s.%N)
+TICKS0=$(cpu_ticks); SYS0=$(sys_ticks); T0=$(date +%s.%N)
 sleep $(( T > 60 ? T - 40 : T / 3 ))
-TICKS1=$(cpu_ticks); T1=$(date +%s.%N)
+TICKS1=$(cpu_ticks); SYS1=$(sys_ticks); T1=$(date +%s.%N)
 RTT=$($LOADGEN rtt api=http://127.0.0.1:$PORT zone=echo key=$KEY | grep RESULT)
 wait $CLIENT || true
 HOLD=$(grep RESULT "$OUT/hold-client.log")
@@ -67,11 +68,11 @@ HOLD=$(grep RESULT "$OUT/hold-client.log")
 HZ=$(getconf CLK_TCK)
 awk -v n="$N" -v r0="$RSS0" -v r1="$RSS1" -v h0="$HEAP0" -v h1="$HEAP1" -v c0="$TICKS0" -v c1="$TICKS1" \
     -v t0="$T0" -v t1="$T1" -v hz="$HZ" -v hold="$HOLD" -v rtt="$RTT" \
-    -v i0="$ITICKS0" -v i1="$ITICKS1" -v it0="$IT0" -v it1="$IT1" 'BEGIN {
+    -v i0="$ITICKS0" -v i1="$ITICKS1" -v it0="$IT0" -v it1="$IT1" -v s0="$SYS0" -v s1="$SYS1" 'BEGIN {
   printf "hold: %s\nrtt:  %s\n", hold, rtt
   hold_cpu = 100 * (c1 - c0) / hz / (t1 - t0); idle_cpu = 100 * (i1 - i0) / hz / (it1 - it0)
   printf "| sockets | RSS per socket | live heap per socket | server CPU holding | server CPU with no sockets | heartbeats (difference) |\n"
   printf "|---|---|---|---|---|---|\n"
   printf "| %d | %.1f KB | %.1f KB | %.2f %% | %.2f %% | %.2f %% of one core |\n", n, (r1 - r0) * 1.024 / n, (h1 - h0) * 1.024 / n, hold_cpu, idle_cpu, hold_cpu - idle_cpu
-  printf "(RSS %d -> %d KiB, heap after full GC %d -> %d KiB)\n", r0, r1, h0, h1
+  printf "(RSS %d -> %d KiB, heap after full GC %d -> %d KiB; of the CPU while holding, %.2f %% is kernel time)\n", r0, r1, h0, h1, 100 * (s1 - s0) / hz / (t1 - t0)
 }' | tee "$OUT/hold-$(date +%Y%m%d-%H%M).txt"

@@ -2,6 +2,7 @@ package dev.edgesocket.runtime;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -40,5 +41,11 @@ final class FramePipeline {
         pipeline.replace(DECODER, DECODER, new WebSocket13FrameDecoder(decoderConfig));
         pipeline.addAfter(DECODER, UTF8, new Utf8FrameValidator(false));
         pipeline.addAfter(UTF8, FRAMES, new InboundFrameHandler(socket, maxMessageSize));
+        // Quarkus' HTTP idle timeout (quarkus.http.idle-timeout, 30 min) stays on the connection after the
+        // upgrade; it would cut a socket whose zone disabled pings and max-idle. The heartbeat is the policy
+        // here, and one handler less touches every frame.
+        if (pipeline.get(IdleStateHandler.class) != null) {
+            pipeline.remove(IdleStateHandler.class);
+        }
     }
 }
