@@ -145,7 +145,7 @@ public class ZoneResource {
         }
         long afterSequence = 0;
         if (after != null && !after.isEmpty()) {
-            Long parsed = sequenceOf(zone, after);
+            Long parsed = zone.sequenceOf(after);
             if (parsed == null) {
                 return badRequest("after must be a session id of zone '" + name + "', such as " + name + "-42.", Map.of());
             }
@@ -184,18 +184,6 @@ public class ZoneResource {
             return badRequest(e.getMessage(), Map.of());
         }
         return Response.noContent().build();
-    }
-
-    private static Long sequenceOf(Zone zone, String id) {
-        String prefix = zone.name() + "-";
-        if (!id.startsWith(prefix)) {
-            return null;
-        }
-        try {
-            return Long.parseLong(id.substring(prefix.length()));
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 
     private static Response noZone(String name) {

@@ -118,12 +118,18 @@ public final class Zone {
 
     /** The open socket with this id ({@code <zone>-<sequence>}), or {@code null}. */
     public ZoneSocket openSocket(String id) {
-        int dash = id.lastIndexOf('-');
-        if (dash < 0 || !id.substring(0, dash).equals(name)) {
+        Long sequence = sequenceOf(id);
+        return sequence == null ? null : openSockets.get(sequence);
+    }
+
+    /** The sequence in a socket id of this zone ({@code <zone>-<sequence>}), or {@code null} if it is not one. */
+    public Long sequenceOf(String id) {
+        String prefix = name + "-";
+        if (!id.startsWith(prefix)) {
             return null;
         }
         try {
-            return openSockets.get(Long.parseLong(id.substring(dash + 1)));
+            return Long.parseLong(id.substring(prefix.length()));
         } catch (NumberFormatException e) {
             return null;
         }

@@ -167,6 +167,22 @@ class HeartbeatTest {
     }
 
     @Test
+    void withNoLimitsASilentSocketOutlivesTheHttpIdleTimeout() throws Exception {
+        try (RawClient client = RawClient.handshake(base, "/quiet")) {
+            client.setReadTimeout(4500);
+            try {
+                RawClient.Frame frame = client.readFrame();
+                throw new AssertionError("nothing should arrive on a quiet socket, got opcode " + frame.opcode());
+            } catch (SocketTimeoutException expected) {
+                // 4.5 s of silence, past quarkus.http.idle-timeout=3s
+            }
+            client.setReadTimeout(5000);
+            client.sendText("still there");
+            assertEquals("Echo: still there", client.readFrame().text());
+        }
+    }
+
+    @Test
     void theTickKeepsTurning() throws Exception {
         long before = heartbeats.ticks();
         try {
