@@ -336,11 +336,6 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         events.execute(listeners::clear);
     }
 
-    /** The pong deadline in seconds this socket was opened with; 0 means no pings. */
-    public int idleTimeoutSeconds() {
-        return idleTimeoutSeconds;
-    }
-
     @Override
     public <E extends Event> void addEventListener(EventType<E> type, EventListener<? super E> listener) {
         listeners.add(type, listener, false);

@@ -82,15 +82,6 @@ final class ListenerSet {
         registrations = next;
     }
 
-    boolean has(EventType<?> type) {
-        for (Registration r : registrations) {
-            if (r.type == type.ordinal()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Clears every listener: a closed socket keeps no references to script objects. */
     synchronized void clear() {
         for (Registration r : registrations) {

@@ -41,10 +41,6 @@ public class WorkerPool implements Executor {
         pool.execute(task);
     }
 
-    public int threads() {
-        return pool.getMaximumPoolSize();
-    }
-
     @PreDestroy
     void shutdown() {
         pool.shutdown();
