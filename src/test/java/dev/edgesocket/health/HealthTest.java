@@ -20,12 +20,34 @@ class HealthTest {
     @TestHTTPResource("/")
     URI base;
 
+    @jakarta.inject.Inject
+    io.quarkus.scheduler.Scheduler scheduler;
+
     @Test
     void livenessFollowsTheHeartbeatTick() {
         given().when().get("/q/health/live").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("heartbeat"))
                 .body("checks.find { it.name == 'heartbeat' }.data.ticks", greaterThan(0));
+    }
+
+    @Test
+    void livenessGoesDownWhenTheHeartbeatStopsTicking() throws Exception {
+        scheduler.pause("edgesocket-heartbeat");
+        try {
+            Thread.sleep(4200); // more than three 1 s intervals without a tick
+            given().when().get("/q/health/live").then().statusCode(503)
+                    .body("status", equalTo("DOWN"))
+                    .body("checks.find { it.name == 'heartbeat' }.data.millisSinceLastTick", greaterThan(3000));
+        } finally {
+            scheduler.resume("edgesocket-heartbeat");
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        int status = 0;
+        while (System.nanoTime() < deadline && (status = given().when().get("/q/health/live").statusCode()) != 200) {
+            Thread.sleep(100);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(200, status, "live again once the tick resumes");
     }
 
     @Test
