@@ -42,7 +42,11 @@ async function saveZone(changes) {
       await page.fill(input, String(value));
     }
   }
-  await page.click('#save-echo');
+  // One save at a time: wait for the config API to answer before the next step.
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/api/zones/echo') && r.request().method() === 'PATCH'),
+    page.click('#save-echo'),
+  ]);
 }
 
 await step('the page loads without any external resource', async () => {

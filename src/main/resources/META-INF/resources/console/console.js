@@ -168,8 +168,9 @@
       };
       try {
         const updated = await api('PATCH', '/api/zones/' + encodeURIComponent(zone.name), { websockets: patch });
-        box.replaceWith(renderZone(updated));
-        document.getElementById('zone-' + zone.name).querySelector('h3').focus?.();
+        // Replace what is shown now (an earlier save may already have replaced this form).
+        const shown = document.getElementById('zone-' + zone.name) || box;
+        shown.replaceWith(renderZone(updated));
         log('info', 'Saved zone ' + zone.name);
       } catch (err) { error.textContent = err.message; }
     });
