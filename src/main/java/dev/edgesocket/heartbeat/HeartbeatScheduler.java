@@ -64,13 +64,15 @@ public class HeartbeatScheduler {
     @Scheduled(every = "1s", identity = "edgesocket-heartbeat", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         long nowSecond = currentSecond();
-        // Entries due in the coming second are handed over now; each check waits on its event loop
+        // Entries due in the coming seconds are handed over now; each check waits on its event loop
         // until its own deadline, which keeps the pings of one second spread over that second.
         // Checks are grouped per event loop and per 50 ms of deadline: one timer wakes a loop for all the
         // sockets due in that slice. Pings still go out spread over the second, 20 slices of it, and no
         // check is more than a slice late, instead of one wake-up per socket.
         Map<EventLoop, Map<Long, List<Liveness>>> due = new HashMap<>();
-        wheel.advance(nowSecond + 1, entry -> {
+        // Two seconds ahead, not one: the scheduler's own 1 s trigger check lets a tick run up to a second
+        // late, and a deadline must not wait for the tick after that.
+        wheel.advance(nowSecond + 2, entry -> {
             Liveness liveness = (Liveness) entry;
             long slice = (liveness.deadlineNanos - epoch + SLICE_NANOS - 1) / SLICE_NANOS;
             due.computeIfAbsent(liveness.eventLoop(), loop -> new HashMap<>())

@@ -483,8 +483,9 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
     @Override
     public void dataIdle(long idleMillis) {
         if (STATE.compareAndSet(this, ReadyState.OPEN, ReadyState.CLOSING)) {
+            // The reason names the zone's limit: the check may run a little after the deadline.
             startClosingHandshake(CloseCodes.GOING_AWAY,
-                    "No message received for " + Math.round(idleMillis / 1000.0) + " seconds");
+                    "No message received for " + settings.maxIdle().toSeconds() + " seconds");
         }
     }
 
