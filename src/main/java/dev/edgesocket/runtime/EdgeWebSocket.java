@@ -113,6 +113,10 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
     private volatile Liveness liveness;
     private final String origin;
 
+    // Write batching during a read, confined to the event loop.
+    private boolean reading;
+    private boolean flushPending;
+
     // Close bookkeeping, confined to the event loop.
     private boolean closeFrameSent;
     private boolean closeFrameReceived;
@@ -204,21 +208,56 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         BYTES_OUT.addAndGet(this, size);
         metrics.messageOut(text, size);
         if (channel.eventLoop().inEventLoop()) {
-            writeOnEventLoop(frame, size);
+            writeOnEventLoop(frame, size, false);
         } else {
             // Netty would hop to the event loop anyway; hopping ourselves lets us check, in order with
             // the close frame, that no data frame ever follows it (RFC 6455 5.5.1).
-            channel.eventLoop().execute(() -> writeOnEventLoop(frame, size));
+            channel.eventLoop().execute(() -> writeOnEventLoop(frame, size, true));
         }
     }
 
-    private void writeOnEventLoop(WebSocketFrame frame, int size) {
+    private void writeOnEventLoop(WebSocketFrame frame, int size, boolean fromWorker) {
         if (closeFrameSent) {
             frame.release();
             BUFFERED.addAndGet(this, -size);
             return;
         }
-        channel.writeAndFlush(frame).addListener(new WriteCompletion(size));
+        if (reading) {
+            // Sent by a listener while the connection's read is in progress: flushed once when the read
+            // completes, so the replies to a burst of messages leave in one write, not one each.
+            channel.write(frame).addListener(new WriteCompletion(size));
+            flushPending = true;
+        } else if (fromWorker) {
+            // Sends from a worker arrive as a run of tasks; one flush task queued behind them sends the run.
+            channel.write(frame).addListener(new WriteCompletion(size));
+            if (!flushPending) {
+                flushPending = true;
+                channel.eventLoop().execute(this::flushNow);
+            }
+        } else {
+            channel.writeAndFlush(frame).addListener(new WriteCompletion(size));
+        }
+    }
+
+    private void flushNow() {
+        if (flushPending && !reading) {
+            flushPending = false;
+            channel.flush();
+        }
+    }
+
+    /** The connection's read began; on the event loop. */
+    void readStarted() {
+        reading = true;
+    }
+
+    /** The connection's read completed: flush what listeners wrote meanwhile; on the event loop. */
+    void readCompleted() {
+        reading = false;
+        if (flushPending) {
+            flushPending = false;
+            channel.flush();
+        }
     }
 
     /** Takes a written (or failed) frame off {@code bufferedAmount}. */

@@ -41,6 +41,7 @@ final class InboundFrameHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        socket.readStarted();
         if (!(msg instanceof WebSocketFrame frame)) {
             ctx.fireChannelRead(msg);
             return;
@@ -92,6 +93,12 @@ final class InboundFrameHandler extends ChannelInboundHandlerAdapter {
                 releaseFragments();
             }
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        socket.readCompleted();
+        ctx.fireChannelReadComplete();
     }
 
     @Override
