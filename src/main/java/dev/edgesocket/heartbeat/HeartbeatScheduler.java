@@ -45,15 +45,11 @@ public class HeartbeatScheduler {
     /** Files a liveness check for the second its deadline falls in (rounded up: a check is never early). */
     void file(Liveness liveness, long deadlineNanos) {
         long second = (deadlineNanos - epoch + TICK_NANOS - 1) / TICK_NANOS;
-        if (second <= wheel.processedSecond()) {
-            // Only near deadlines can fall in a second the wheel already turned past; those go to the
-            // event loop's timer before they get here, but a check must never be lost.
-            liveness.checkAtDeadline();
-            return;
-        }
         wheel.add(liveness, second);
+        // The wheel hands out two seconds ahead, so a deadline may fall in a second it has already handed
+        // out (or turns past while we file): then the event loop's timer takes it, unless a tick already did.
         if (second <= wheel.processedSecond() && wheel.removeIfPresent(liveness)) {
-            liveness.checkAtDeadline(); // the wheel turned past while we filed
+            liveness.checkAtDeadline();
         }
     }
 
@@ -64,8 +60,6 @@ public class HeartbeatScheduler {
     @Scheduled(every = "1s", identity = "edgesocket-heartbeat", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         long nowSecond = currentSecond();
-        // Entries due in the coming seconds are handed over now; each check waits on its event loop
-        // until its own deadline, which keeps the pings of one second spread over that second.
         // Checks are grouped per event loop and per 50 ms of deadline: one timer wakes a loop for all the
         // sockets due in that slice. Pings still go out spread over the second, 20 slices of it, and no
         // check is more than a slice late, instead of one wake-up per socket.
@@ -81,7 +75,7 @@ public class HeartbeatScheduler {
         long now = System.nanoTime();
         due.forEach((loop, slices) -> slices.forEach((slice, batch) -> {
             long delay = Math.max(0, epoch + slice * SLICE_NANOS - now);
-            loop.schedule(() -> batch.forEach(Liveness::checkNow), delay, TimeUnit.NANOSECONDS);
+            loop.schedule(() -> batch.forEach(Liveness::check), delay, TimeUnit.NANOSECONDS);
         }));
         lastTickNanos.set(System.nanoTime());
         ticks.incrementAndGet();

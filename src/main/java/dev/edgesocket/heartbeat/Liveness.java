@@ -154,11 +154,6 @@ public final class Liveness extends TimingWheel.Entry {
         socket.eventLoop().schedule(this::check, delay, TimeUnit.NANOSECONDS);
     }
 
-    /** Runs the check now; on the socket's event loop, from a batch the scheduler timed. */
-    void checkNow() {
-        check();
-    }
-
     io.netty.channel.EventLoop eventLoop() {
         return socket.eventLoop();
     }
