@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Heartbeat benchmark: N idle sockets that answer every ping, idle-timeout 10s, held for T seconds.
 # SERVER_OPTS adds JVM options to the server, e.g. SERVER_OPTS=-XX:StartFlightRecording=filename=bench/results/hold.jfr
+# SERVER=vertx-ping holds the sockets against the floor instead: a raw Vert.x server pinging each one every 5 s.
 # Reports sockets wrongly closed, server CPU during the hold, RSS and live heap per socket, and the
 # ping round trip. Usage: bench/hold.sh            (N=15000 T=300 by default; N=2000 T=30 for a quick look)
 set -euo pipefail
@@ -16,11 +17,16 @@ echo "open files allowed: $(ulimit -n)"
 
 ./mvnw -q -B package -DskipTests
 ./mvnw -q -B -f bench/loadgen/pom.xml package
+SERVER=${SERVER:-edgesocket}
 LOADGEN="java -Xms256m -Xmx1g -jar bench/loadgen/target/loadgen.jar"
 
 # The server on core 0, the clients on core 1, so neither measures the other. The heap is fixed and
 # pre-touched, so its pages are in the RSS baseline and the RSS growth is what the sockets cost outside
 # the heap plus nothing of young-generation churn; the heap's share is measured as live heap after a full GC.
+if [ "$SERVER" = vertx-ping ]; then
+  taskset -c 0 java -Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch ${SERVER_OPTS:-} \
+    -cp bench/loadgen/target/loadgen.jar dev.edgesocket.bench.VertxPingServer $PORT 5000 > "$OUT/hold-server.log" 2>&1 &
+else
 taskset -c 0 java -Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch ${SERVER_OPTS:-} \
   -Dquarkus.http.port=$PORT \
   -Dedgesocket.admin.api-key=$KEY \
@@ -29,18 +35,19 @@ taskset -c 0 java -Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch ${SERVER_OP
   '-Dedgesocket.zones."echo".websockets.max-connections=20000' \
   -Dquarkus.log.category.\"dev.edgesocket.examples\".level=WARN \
   -jar target/quarkus-app/quarkus-run.jar > "$OUT/hold-server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; kill $CLIENT 2>/dev/null || true' EXIT
+fi
+SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null || true; kill $CLIENT 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do
-  kill -0 $SERVER 2>/dev/null || { echo "the server did not start:"; tail -20 "$OUT/hold-server.log"; exit 1; }
+  kill -0 $SERVER_PID 2>/dev/null || { echo "the server did not start:"; tail -20 "$OUT/hold-server.log"; exit 1; }
   curl -s -o /dev/null "http://127.0.0.1:$PORT/echo" && break
   sleep 0.5
 done
 
-rss_kb() { awk '/VmRSS/ {print $2}' /proc/$SERVER/status; }
-heap_kb() { jcmd $SERVER GC.run >/dev/null; jcmd $SERVER GC.heap_info | grep -oE 'used [0-9]+K' | head -1 | grep -oE '[0-9]+'; }
-cpu_ticks() { awk '{print $14 + $15}' /proc/$SERVER/stat; }
-sys_ticks() { awk '{print $15}' /proc/$SERVER/stat; }
+rss_kb() { awk '/VmRSS/ {print $2}' /proc/$SERVER_PID/status; }
+heap_kb() { jcmd $SERVER_PID GC.run >/dev/null; jcmd $SERVER_PID GC.heap_info | grep -oE 'used [0-9]+K' | head -1 | grep -oE '[0-9]+'; }
+cpu_ticks() { awk '{print $14 + $15}' /proc/$SERVER_PID/stat; }
+sys_ticks() { awk '{print $15}' /proc/$SERVER_PID/stat; }
 
 # Warm up the echo path a little so JIT and pools are settled before the baseline.
 taskset -c 1 $LOADGEN echo url=ws://127.0.0.1:$PORT/echo connections=50 warmup=3 seconds=3 >/dev/null
@@ -61,7 +68,8 @@ RSS1=$(rss_kb); HEAP1=$(heap_kb)
 TICKS0=$(cpu_ticks); SYS0=$(sys_ticks); T0=$(date +%s.%N)
 sleep $(( T > 60 ? T - 40 : T / 3 ))
 TICKS1=$(cpu_ticks); SYS1=$(sys_ticks); T1=$(date +%s.%N)
-RTT=$($LOADGEN rtt api=http://127.0.0.1:$PORT zone=echo key=$KEY | grep RESULT)
+RTT="n/a (the floor server keeps no round trips)"
+[ "$SERVER" = edgesocket ] && RTT=$($LOADGEN rtt api=http://127.0.0.1:$PORT zone=echo key=$KEY | grep RESULT)
 wait $CLIENT || true
 HOLD=$(grep RESULT "$OUT/hold-client.log")
 
@@ -75,4 +83,4 @@ awk -v n="$N" -v r0="$RSS0" -v r1="$RSS1" -v h0="$HEAP0" -v h1="$HEAP1" -v c0="$
   printf "|---|---|---|---|---|---|\n"
   printf "| %d | %.1f KB | %.1f KB | %.2f %% | %.2f %% | %.2f %% of one core |\n", n, (r1 - r0) * 1.024 / n, (h1 - h0) * 1.024 / n, hold_cpu, idle_cpu, hold_cpu - idle_cpu
   printf "(RSS %d -> %d KiB, heap after full GC %d -> %d KiB; of the CPU while holding, %.2f %% is kernel time)\n", r0, r1, h0, h1, 100 * (s1 - s0) / hz / (t1 - t0)
-}' | tee "$OUT/hold-$(date +%Y%m%d-%H%M).txt"
+}' | tee "$OUT/hold-$SERVER-$(date +%Y%m%d-%H%M).txt"

@@ -104,10 +104,22 @@ final class EchoMode {
                     c.send(System.nanoTime());
                 }
             };
+            // A reply that is not the echo counts as an error: every server must do the same work.
+            String expected = "Echo: " + c.text;
             if (binary) {
-                ws.binaryMessageHandler(b -> onEcho.handle(null));
+                ws.binaryMessageHandler(b -> {
+                    if (!b.equals(c.bytes)) {
+                        errors.incrementAndGet();
+                    }
+                    onEcho.handle(null);
+                });
             } else {
-                ws.textMessageHandler(t -> onEcho.handle(null));
+                ws.textMessageHandler(t -> {
+                    if (!t.equals(expected)) {
+                        errors.incrementAndGet();
+                    }
+                    onEcho.handle(null);
+                });
             }
         }
         if (openLoop) {

@@ -28,6 +28,7 @@ final class HoldMode {
     private final int seconds;
     private final int perSource;
     private final int inFlight;
+    private final int firstSource;
 
     HoldMode(LoadGen.Options o) {
         url = URI.create(o.text("url", "ws://127.0.0.1:8080/echo"));
@@ -35,6 +36,8 @@ final class HoldMode {
         seconds = o.integer("seconds", 300);
         perSource = o.integer("perSource", 10000);
         inFlight = o.integer("inFlight", 200);
+        // A second hold client next to a first one starts at a later address: firstSource=3 means 127.0.0.3.
+        firstSource = o.integer("firstSource", 2);
     }
 
     int run() throws Exception {
@@ -42,7 +45,7 @@ final class HoldMode {
         List<WebSocketClient> clients = new ArrayList<>();
         for (int s = 0; s * perSource < connections; s++) {
             clients.add(vertx.createWebSocketClient(new WebSocketClientOptions()
-                    .setLocalAddress("127.0.0." + (2 + s))
+                    .setLocalAddress("127.0.0." + (firstSource + s))
                     .setConnectTimeout(30_000)
                     .setMaxConnections(connections)));
         }
