@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Heartbeat benchmark: N idle sockets that answer every ping, idle-timeout 10s, held for T seconds.
 # SERVER_OPTS adds JVM options to the server, e.g. SERVER_OPTS=-XX:StartFlightRecording=filename=bench/results/hold.jfr
-# SERVER=vertx-ping holds the sockets against the floor instead: a raw Vert.x server pinging each one every 5 s.
+# SERVER=vertx-ping holds the sockets against the floor instead: a raw Vert.x server pinging each one every 5 s,
+# batched per event loop like edgesocket; SERVER=vertx-ping-per-socket, the same with one Vert.x timer per socket.
 # Reports sockets wrongly closed, server CPU during the hold, RSS and live heap per socket, and the
 # ping round trip. Usage: bench/hold.sh            (N=15000 T=300 by default; N=2000 T=30 for a quick look)
 set -euo pipefail
@@ -23,9 +24,10 @@ LOADGEN="java -Xms256m -Xmx1g -jar bench/loadgen/target/loadgen.jar"
 # The server on core 0, the clients on core 1, so neither measures the other. The heap is fixed and
 # pre-touched, so its pages are in the RSS baseline and the RSS growth is what the sockets cost outside
 # the heap plus nothing of young-generation churn; the heap's share is measured as live heap after a full GC.
-if [ "$SERVER" = vertx-ping ]; then
+if [ "$SERVER" != edgesocket ]; then
   taskset -c 0 java -Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch ${SERVER_OPTS:-} \
-    -cp bench/loadgen/target/loadgen.jar dev.edgesocket.bench.VertxPingServer $PORT 5000 > "$OUT/hold-server.log" 2>&1 &
+    -cp bench/loadgen/target/loadgen.jar dev.edgesocket.bench.VertxPingServer $PORT 5000 \
+    "$([ "$SERVER" = vertx-ping-per-socket ] && echo per-socket || echo batched)" > "$OUT/hold-server.log" 2>&1 &
 else
 taskset -c 0 java -Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch ${SERVER_OPTS:-} \
   -Dquarkus.http.port=$PORT \
@@ -57,7 +59,7 @@ RSS0=$(rss_kb); HEAP0=$(heap_kb)
 IDLE_WINDOW=$(( T > 60 ? 30 : 10 ))
 ITICKS0=$(cpu_ticks); IT0=$(date +%s.%N); sleep $IDLE_WINDOW; ITICKS1=$(cpu_ticks); IT1=$(date +%s.%N)
 
-taskset -c 1 $LOADGEN hold url=ws://127.0.0.1:$PORT/echo connections=$N seconds=$T > "$OUT/hold-client.log" 2>&1 &
+taskset -c 1 $LOADGEN hold url=ws://127.0.0.1:$PORT/echo connections=$N seconds=$T perSource=5000 firstSource=${FIRST_SOURCE:-2} > "$OUT/hold-client.log" 2>&1 &
 CLIENT=$!
 until grep -q READY "$OUT/hold-client.log"; do
   kill -0 $CLIENT 2>/dev/null || { cat "$OUT/hold-client.log"; exit 1; }
