@@ -5,6 +5,7 @@
 #  1. echo: every server in turn under the same closed-loop load, interleaved (A B C ... A B C ...) for ROUNDS rounds;
 #  2. idle memory: per server, 10,000 and then 15,000 idle connections; RSS and live heap over its own baseline.
 # Prints a table of medians and ratios against edgesocket, and the targets. Usage: bench/compare.sh
+# Needs a JDK 17 (java, jcmd) and taskset; node and npm are optional.
 # Knobs (environment): ROUNDS=3 WARMUP=5 MEASURE=8 CONNECTIONS=100 IN_FLIGHT=4 SIZE=32 TYPE=text IDLE=1
 #   SERVERS="edgesocket edgesocket-loop jakarta wsnext wsnext-nonblocking vertx node" SERVER_CPU=0 CLIENT_CPU=1
 set -euo pipefail
@@ -89,7 +90,7 @@ start_server() { # id -> SERVER_PID, URL
   URL=ws://127.0.0.1:$PORT$path
   for _ in $(seq 1 120); do
     kill -0 "$SERVER_PID" 2>/dev/null || { echo "$id did not start:"; tail -20 "$log"; exit 1; }
-    curl -s -o /dev/null "http://127.0.0.1:$PORT/" && return 0
+    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0 # listening (bash alone: no curl needed)
     sleep 0.25
   done
   echo "$id did not answer on $PORT"; exit 1
@@ -158,6 +159,7 @@ if [ "$IDLE" = 1 ]; then
     for step in "10000 $source 10000" "5000 $((source + 2)) 15000"; do # connections to add, first source, total
       set -- $step
       log=$OUT/hold-$id-$3.log
+      : > "$log" # exists before the client starts writing it, for wait_ready
       $LOADGEN hold "url=$URL" connections=$1 firstSource=$2 perSource=5000 seconds=3600 > "$log" 2>&1 &
       HOLD_PIDS+=($!)
       wait_ready "$log" $!

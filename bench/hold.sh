@@ -42,7 +42,7 @@ SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true; kill $CLIENT 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do
   kill -0 $SERVER_PID 2>/dev/null || { echo "the server did not start:"; tail -20 "$OUT/hold-server.log"; exit 1; }
-  curl -s -o /dev/null "http://127.0.0.1:$PORT/echo" && break
+  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break # listening
   sleep 0.5
 done
 
