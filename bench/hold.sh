@@ -19,6 +19,10 @@ echo "open files allowed: $(ulimit -n)"
 ./mvnw -q -B package -DskipTests
 ./mvnw -q -B -f bench/loadgen/pom.xml package
 SERVER=${SERVER:-edgesocket}
+case $SERVER in
+  edgesocket|vertx-ping|vertx-ping-per-socket) ;;
+  *) echo "SERVER must be edgesocket, vertx-ping or vertx-ping-per-socket, not $SERVER"; exit 2 ;;
+esac
 LOADGEN="java -Xms256m -Xmx1g -jar bench/loadgen/target/loadgen.jar"
 
 # The server on core 0, the clients on core 1, so neither measures the other. The heap is fixed and
@@ -39,12 +43,15 @@ taskset -c 0 java -Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch ${SERVER_OP
   -jar target/quarkus-app/quarkus-run.jar > "$OUT/hold-server.log" 2>&1 &
 fi
 SERVER_PID=$!
-trap 'kill $SERVER_PID 2>/dev/null || true; kill $CLIENT 2>/dev/null || true' EXIT
+CLIENT=
+trap 'kill $SERVER_PID 2>/dev/null || true; [ -z "$CLIENT" ] || kill $CLIENT 2>/dev/null || true' EXIT
+LISTENING=no
 for _ in $(seq 1 60); do
   kill -0 $SERVER_PID 2>/dev/null || { echo "the server did not start:"; tail -20 "$OUT/hold-server.log"; exit 1; }
-  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break # listening
+  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && { LISTENING=yes; break; }
   sleep 0.5
 done
+[ $LISTENING = yes ] || { echo "the server is not listening on $PORT after 30 s:"; tail -20 "$OUT/hold-server.log"; exit 1; }
 
 rss_kb() { awk '/VmRSS/ {print $2}' /proc/$SERVER_PID/status; }
 heap_kb() { jcmd $SERVER_PID GC.run >/dev/null; jcmd $SERVER_PID GC.heap_info | grep -oE 'used [0-9]+K' | head -1 | grep -oE '[0-9]+'; }
@@ -59,6 +66,7 @@ RSS0=$(rss_kb); HEAP0=$(heap_kb)
 IDLE_WINDOW=$(( T > 60 ? 30 : 10 ))
 ITICKS0=$(cpu_ticks); IT0=$(date +%s.%N); sleep $IDLE_WINDOW; ITICKS1=$(cpu_ticks); IT1=$(date +%s.%N)
 
+: > "$OUT/hold-client.log" # no READY left from an earlier run
 taskset -c 1 $LOADGEN hold url=ws://127.0.0.1:$PORT/echo connections=$N seconds=$T perSource=5000 firstSource=${FIRST_SOURCE:-2} > "$OUT/hold-client.log" 2>&1 &
 CLIENT=$!
 until grep -q READY "$OUT/hold-client.log"; do
@@ -74,9 +82,11 @@ RTT="n/a (the floor server keeps no round trips)"
 [ "$SERVER" = edgesocket ] && RTT=$($LOADGEN rtt api=http://127.0.0.1:$PORT zone=echo key=$KEY | grep RESULT)
 wait $CLIENT || true
 HOLD=$(grep RESULT "$OUT/hold-client.log")
+OPENED=$(grep -oE 'opened=[0-9]+' <<< "$HOLD" | cut -d= -f2)
+[ -n "$OPENED" ] && [ "$OPENED" -gt 0 ] || OPENED=$N
 
 HZ=$(getconf CLK_TCK)
-awk -v n="$N" -v r0="$RSS0" -v r1="$RSS1" -v h0="$HEAP0" -v h1="$HEAP1" -v c0="$TICKS0" -v c1="$TICKS1" \
+awk -v n="$OPENED" -v r0="$RSS0" -v r1="$RSS1" -v h0="$HEAP0" -v h1="$HEAP1" -v c0="$TICKS0" -v c1="$TICKS1" \
     -v t0="$T0" -v t1="$T1" -v hz="$HZ" -v hold="$HOLD" -v rtt="$RTT" \
     -v i0="$ITICKS0" -v i1="$ITICKS1" -v it0="$IT0" -v it1="$IT1" -v s0="$SYS0" -v s1="$SYS1" 'BEGIN {
   printf "hold: %s\nrtt:  %s\n", hold, rtt

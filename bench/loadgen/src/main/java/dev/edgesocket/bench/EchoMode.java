@@ -153,17 +153,23 @@ final class EchoMode {
         recorder.getIntervalHistogram(); // drop the warm-up
         long before = received.get();
         long errorsBefore = errors.get();
+        // The generator's own CPU over the measured period: near 100 % of its one event loop means the
+        // figure is the generator's limit, not the server's.
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
         Histogram h = recorder.getIntervalHistogram();
         double elapsed = (System.nanoTime() - t0) / 1e9;
+        double clientCpu = 100.0 * (os.getProcessCpuTime() - cpu0) / 1e9 / elapsed;
         long count = received.get() - before;
         System.out.printf("RESULT mode=%s connections=%d inFlight=%d size=%d type=%s offered=%s msgsPerSec=%.0f "
-                        + "p50us=%.0f p99us=%.0f p999us=%.0f maxus=%.0f errors=%d%n",
+                        + "p50us=%.0f p99us=%.0f p999us=%.0f maxus=%.0f errors=%d clientCpu=%.0f%n",
                 openLoop ? "rate" : "echo", connections, openLoop ? 0 : inFlight, size, binary ? "binary" : "text",
                 openLoop ? String.valueOf(rate) : "-", count / elapsed,
                 h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
-                h.getMaxValue() / 1e3, errors.get() - errorsBefore);
+                h.getMaxValue() / 1e3, errors.get() - errorsBefore, clientCpu);
         System.out.flush();
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return 0;
