@@ -2,8 +2,9 @@
 # edgesocket side by side with what users would pick instead: plain Jakarta @ServerEndpoint on Quarkus,
 # quarkus-websockets-next (default, and @NonBlocking), a raw Vert.x HttpServer and Node's ws (when node is present).
 # Builds everything, then:
-#  1. echo: every server in turn under the same closed-loop load (throughput), then, on the same warm process, the
-#     same fixed offered load RATE for all (latency at equal load), interleaved (A B C ... A B C ...) for ROUNDS rounds;
+#  1. echo: every server in turn under the same closed-loop load (throughput), then, on the same warm connections,
+#     the same fixed offered load RATE for all (latency at equal load), interleaved (A B C ... A B C ...) for ROUNDS
+#     rounds;
 #  2. idle memory: per server, 10,000 and then 15,000 idle connections; RSS and live heap over its own baseline.
 # Prints a table of medians and ratios against edgesocket, and the issue's targets. Usage: bench/compare.sh
 # Needs a JDK 17 (java, jcmd) and taskset; node and npm are optional.
@@ -143,13 +144,14 @@ echo "    then $RATE messages/s offered for 5 s)"
 for round in $(seq 1 "$ROUNDS"); do
   for id in $SERVERS; do
     start_server "$id"
-    line=$($LOADGEN echo "url=$URL" connections=$CONNECTIONS inFlight=$IN_FLIGHT size=$SIZE type=$TYPE \
-      warmup=$WARMUP seconds=$MEASURE | grep RESULT || true)
-    rss=$(rss_kib)
     # Closed-loop latency follows throughput (a faster server drains the same 400 in-flight messages sooner), so
-    # latencies are compared at one offered load that every server sustains, timed from when each message was due.
-    fixed=$($LOADGEN rate "url=$URL" connections=$CONNECTIONS rate=$RATE size=$SIZE type=$TYPE warmup=2 seconds=5 \
-      | grep RESULT || true)
+    # after the closed loop the same warm connections are driven at one offered load that every server sustains,
+    # with latency timed from when each message was due.
+    results=$($LOADGEN echo "url=$URL" connections=$CONNECTIONS inFlight=$IN_FLIGHT size=$SIZE type=$TYPE \
+      warmup=$WARMUP seconds=$MEASURE thenRate=$RATE thenSeconds=5 | grep RESULT || true)
+    line=$(grep 'mode=echo' <<< "$results" || true)
+    fixed=$(grep 'mode=rate' <<< "$results" || true)
+    rss=$(rss_kib)
     stop_server
     [ -n "$line" ] && [ -n "$fixed" ] || { echo "no result from $id; its log: $SERVER_LOG"; exit 1; }
     printf 'echo\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$round" \

@@ -132,6 +132,28 @@ public final class CompareReport {
                         p99 / 1e3, median(id, FIXED_P999) / 1e3, p99 / refFixedP99, sum(id, FIXED_ERRORS)));
             }
         }
+        if (idle.isEmpty()) {
+            out.append("\n(No idle-memory measurements in this run.)\n");
+        } else {
+            appendIdle(out);
+        }
+        out.append("\nTargets (issue: Benchmarks): throughput from the closed loop, p99 at the fixed load.\n\n");
+        // As the issue puts them: the event-loop dispatch at no worse p99 than Jakarta, the worker dispatch on
+        // throughput alone, and websockets-next matched on throughput and p99.
+        target(out, "edgesocket-loop", "jakarta", 0.9, true, "event-loop dispatch vs plain Jakarta");
+        target(out, REFERENCE, "jakarta", 0.6, false, "worker dispatch (default) vs plain Jakarta");
+        target(out, REFERENCE, "wsnext", 1.0, true, "worker dispatch (default) vs websockets-next default (worker)");
+        target(out, "edgesocket-loop", "wsnext-nonblocking", 1.0, true, "event-loop dispatch vs websockets-next @NonBlocking");
+        PerConnection ref15k = perConnection(REFERENCE, 15_000);
+        if (ref15k != null) {
+            boolean met = ref15k.inAll() <= 10 && ref15k.liveHeap() <= 5;
+            out.append(fmt("- idle memory at 15k: %.1f KB per socket in all (goal <= 10 KB), of which live heap %.1f KB "
+                    + "(goal <= 5 KB): %s\n", ref15k.inAll(), ref15k.liveHeap(), met ? "met" : "MISSED"));
+        }
+        return out.toString();
+    }
+
+    private void appendIdle(StringBuilder out) {
         out.append("\nIdle connections: growth over the server's own baseline after a warm-up, per connection, one\n"
                 + "measurement each. JVM heaps are fixed and pre-touched, so a JVM's RSS growth is memory outside the heap,\n"
                 + "the heap's share is the live heap after a full GC, and in all = both (GC headroom not included). Node's\n"
@@ -148,7 +170,7 @@ public final class CompareReport {
             for (int n : new int[] { 10_000, 15_000 }) {
                 PerConnection p = perConnection(id, n);
                 if (p == null) {
-                    out.append(" | - | - | -");
+                    out.append(n == 15_000 ? " | - | - | - | - | -" : " | - | - | -");
                     continue;
                 }
                 String partial = p.opened() < n ? fmt(" (%,.0f opened)", p.opened()) : "";
@@ -159,20 +181,9 @@ public final class CompareReport {
             }
             out.append(" |\n");
         }
-        out.append("\nTargets (issue: Benchmarks): throughput from the closed loop, p99 at the fixed load.\n\n");
-        target(out, "edgesocket-loop", "jakarta", 0.9, "event-loop dispatch vs plain Jakarta");
-        target(out, REFERENCE, "jakarta", 0.6, "worker dispatch (default) vs plain Jakarta");
-        target(out, REFERENCE, "wsnext", 1.0, "worker dispatch (default) vs websockets-next default (worker)");
-        target(out, "edgesocket-loop", "wsnext-nonblocking", 1.0, "event-loop dispatch vs websockets-next @NonBlocking");
-        if (ref15k != null) {
-            boolean met = ref15k.inAll() <= 10 && ref15k.liveHeap() <= 5;
-            out.append(fmt("- idle memory at 15k: %.1f KB per socket in all (goal <= 10 KB), of which live heap %.1f KB "
-                    + "(goal <= 5 KB): %s\n", ref15k.inAll(), ref15k.liveHeap(), met ? "met" : "MISSED"));
-        }
-        return out.toString();
     }
 
-    private void target(StringBuilder out, String ours, String theirs, double ratioGoal, String what) {
+    private void target(StringBuilder out, String ours, String theirs, double ratioGoal, boolean p99Goal, String what) {
         if (!echo.containsKey(ours) || !echo.containsKey(theirs)) {
             return;
         }
@@ -180,9 +191,10 @@ public final class CompareReport {
         double ourP99 = median(ours, FIXED_P99) / 1e3;
         double theirP99 = median(theirs, FIXED_P99) / 1e3;
         double errors = sum(ours, ERRORS) + sum(ours, FIXED_ERRORS);
-        boolean met = ratio >= ratioGoal && ourP99 <= theirP99 && errors == 0;
-        out.append(fmt("- %s: %.2fx messages/s (goal >= %.1fx), p99 %.2f vs %.2f ms (goal: no worse), %.0f errors: %s\n",
-                what, ratio, ratioGoal, ourP99, theirP99, errors, met ? "met" : "MISSED"));
+        boolean met = ratio >= ratioGoal && (!p99Goal || ourP99 <= theirP99) && errors == 0;
+        out.append(fmt("- %s: %.2fx messages/s (goal >= %.1fx), p99 %.2f vs %.2f ms (%s), %.0f errors: %s\n",
+                what, ratio, ratioGoal, ourP99, theirP99, p99Goal ? "goal: no worse" : "no p99 goal", errors,
+                met ? "met" : "MISSED"));
     }
 
     private static String fmt(String format, Object... args) {

@@ -25,6 +25,9 @@ import io.vertx.core.http.WebSocketConnectOptions;
  * messages per second in all, spread evenly over the connections on a fixed schedule; latency is
  * measured from when each message was due, not when it went out, so a stalled server is not hidden
  * (coordinated omission). Warm-up first, then the measured period. Latencies go to HdrHistogram.
+ * With {@code thenRate=R} the closed loop is followed, on the same warm connections and the same warm JVM, by
+ * an open loop at R messages per second for {@code thenSeconds} (after a 2 s warm-up): latency at one load
+ * that every server can take, which a closed loop cannot give (its latency follows its throughput).
  */
 final class EchoMode {
 
@@ -38,6 +41,10 @@ final class EchoMode {
     private final int seconds;
     private final int rate;
     private final int eventLoops;
+    private final int thenRate;
+    private final int thenSeconds;
+    /** Closed loop: each echo sends the next message. Cleared to hand over to the open loop. */
+    private volatile boolean closedLoop;
 
     EchoMode(LoadGen.Options o, boolean openLoop) {
         this.openLoop = openLoop;
@@ -50,6 +57,9 @@ final class EchoMode {
         seconds = o.integer("seconds", 10);
         rate = o.integer("rate", 20000);
         eventLoops = o.integer("eventLoops", 1);
+        thenRate = o.integer("thenRate", 0);
+        thenSeconds = o.integer("thenSeconds", 5);
+        closedLoop = !openLoop;
     }
 
     /** One connection's state; touched only on its event loop. */
@@ -100,7 +110,7 @@ final class EchoMode {
                 }
                 recorder.recordValue(Math.max(0, System.nanoTime() - due));
                 received.incrementAndGet();
-                if (!openLoop) {
+                if (closedLoop) {
                     c.send(System.nanoTime());
                 }
             };
@@ -123,23 +133,7 @@ final class EchoMode {
             }
         }
         if (openLoop) {
-            // Each connection sends on its own fixed schedule, offset so they interleave; one 1 ms timer
-            // sends whatever has come due, so the generator's own lag stays under a millisecond.
-            long perConnectionNanos = TimeUnit.SECONDS.toNanos(1) * connections / rate;
-            long start = System.nanoTime();
-            long[] next = new long[conns.size()];
-            for (int i = 0; i < next.length; i++) {
-                next[i] = start + perConnectionNanos * i / conns.size();
-            }
-            vertx.setPeriodic(1, id -> {
-                long now = System.nanoTime();
-                for (int i = 0; i < next.length; i++) {
-                    while (next[i] <= now) { // every due message is sent and timed from when it was due
-                        conns.get(i).send(next[i]);
-                        next[i] += perConnectionNanos;
-                    }
-                }
-            });
+            startOpenLoop(vertx, conns, rate);
         } else {
             for (Conn c : conns) {
                 vertx.runOnContext(v -> {
@@ -149,7 +143,43 @@ final class EchoMode {
                 });
             }
         }
-        Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
+        measure(recorder, received, errors, warmupSeconds, seconds, openLoop ? rate : 0);
+        if (!openLoop && thenRate > 0) {
+            closedLoop = false; // the messages in flight come back and send nothing more
+            Thread.sleep(500);
+            startOpenLoop(vertx, conns, thenRate);
+            measure(recorder, received, errors, 2, thenSeconds, thenRate);
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return 0;
+    }
+
+    /**
+     * Each connection sends on its own fixed schedule, offset so they interleave; one 1 ms timer sends whatever
+     * has come due, so the generator's own lag stays under a millisecond.
+     */
+    private void startOpenLoop(Vertx vertx, List<Conn> conns, int messagesPerSecond) {
+        long perConnectionNanos = TimeUnit.SECONDS.toNanos(1) * conns.size() / messagesPerSecond;
+        long start = System.nanoTime();
+        long[] next = new long[conns.size()];
+        for (int i = 0; i < next.length; i++) {
+            next[i] = start + perConnectionNanos * i / conns.size();
+        }
+        vertx.setPeriodic(1, id -> {
+            long now = System.nanoTime();
+            for (int i = 0; i < next.length; i++) {
+                while (next[i] <= now) { // every due message is sent and timed from when it was due
+                    conns.get(i).send(next[i]);
+                    next[i] += perConnectionNanos;
+                }
+            }
+        });
+    }
+
+    /** Drops the warm-up, measures, prints one RESULT line. {@code offered} 0 means the closed loop. */
+    private void measure(Recorder recorder, AtomicLong received, AtomicLong errors, int warmup, int measured, int offered)
+            throws InterruptedException {
+        Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
         recorder.getIntervalHistogram(); // drop the warm-up
         long before = received.get();
         long errorsBefore = errors.get();
@@ -159,19 +189,17 @@ final class EchoMode {
                 (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
-        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+        Thread.sleep(TimeUnit.SECONDS.toMillis(measured));
         Histogram h = recorder.getIntervalHistogram();
         double elapsed = (System.nanoTime() - t0) / 1e9;
         double clientCpu = 100.0 * (os.getProcessCpuTime() - cpu0) / 1e9 / elapsed;
         long count = received.get() - before;
         System.out.printf("RESULT mode=%s connections=%d inFlight=%d size=%d type=%s offered=%s msgsPerSec=%.0f "
                         + "p50us=%.0f p99us=%.0f p999us=%.0f maxus=%.0f errors=%d clientCpu=%.0f%n",
-                openLoop ? "rate" : "echo", connections, openLoop ? 0 : inFlight, size, binary ? "binary" : "text",
-                openLoop ? String.valueOf(rate) : "-", count / elapsed,
+                offered > 0 ? "rate" : "echo", connections, offered > 0 ? 0 : inFlight, size, binary ? "binary" : "text",
+                offered > 0 ? String.valueOf(offered) : "-", count / elapsed,
                 h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
                 h.getMaxValue() / 1e3, errors.get() - errorsBefore, clientCpu);
         System.out.flush();
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        return 0;
     }
 }
