@@ -8,7 +8,7 @@
 #  2. idle memory: per server, 10,000 and then 15,000 idle connections; RSS and live heap over its own baseline.
 # Prints a table of medians and ratios against edgesocket, and the issue's targets. Usage: bench/compare.sh
 # Needs a JDK 17 (java, jcmd) and taskset; node and npm are optional.
-# Knobs (environment): ROUNDS=3 WARMUP=5 MEASURE=8 RATE=10000 CONNECTIONS=100 IN_FLIGHT=4 SIZE=32 TYPE=text IDLE=1
+# Knobs (environment): ROUNDS=3 WARMUP=5 MEASURE=8 RATE=10000 FIXED_SECONDS=5 CONNECTIONS=100 IN_FLIGHT=4 SIZE=32 TYPE=text IDLE=1
 #   SERVERS="edgesocket edgesocket-loop jakarta wsnext wsnext-nonblocking vertx node" SERVER_CPU=0 CLIENT_CPU=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,7 @@ ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-5}
 MEASURE=${MEASURE:-8}
 RATE=${RATE:-10000}
+FIXED_SECONDS=${FIXED_SECONDS:-5}
 CONNECTIONS=${CONNECTIONS:-100}
 IN_FLIGHT=${IN_FLIGHT:-4}
 SIZE=${SIZE:-32}
@@ -140,7 +141,7 @@ field() { grep -oE "$1=[0-9.]+" <<< "$2" | head -1 | cut -d= -f2; }
 
 echo "== echo: $ROUNDS rounds of: $SERVERS"
 echo "   ($CONNECTIONS connections x $IN_FLIGHT in flight, $SIZE B $TYPE, ${WARMUP}s warm-up, ${MEASURE}s measured;"
-echo "    then $RATE messages/s offered for 5 s)"
+echo "    then $RATE messages/s offered for ${FIXED_SECONDS}s)"
 for round in $(seq 1 "$ROUNDS"); do
   for id in $SERVERS; do
     start_server "$id"
@@ -148,7 +149,7 @@ for round in $(seq 1 "$ROUNDS"); do
     # after the closed loop the same warm connections are driven at one offered load that every server sustains,
     # with latency timed from when each message was due.
     results=$($LOADGEN echo "url=$URL" connections=$CONNECTIONS inFlight=$IN_FLIGHT size=$SIZE type=$TYPE \
-      warmup=$WARMUP seconds=$MEASURE thenRate=$RATE thenSeconds=5 | grep RESULT || true)
+      warmup=$WARMUP seconds=$MEASURE thenRate=$RATE thenSeconds=$FIXED_SECONDS | grep RESULT || true)
     line=$(grep 'mode=echo' <<< "$results" || true)
     fixed=$(grep 'mode=rate' <<< "$results" || true)
     rss=$(rss_kib)
