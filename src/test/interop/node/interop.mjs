@@ -84,6 +84,26 @@ for (const [code, reason] of [[1000, ''], [4321, 'bye-now'], [4999, 'x'.repeat(1
   });
 }
 
+await check('the reply to a message sent right before the close arrives, 50 of 50', async () => {
+  for (let i = 0; i < 50; i++) {
+    const ws = await connect();
+    ws.send('last words');
+    ws.close(1000, 'done');
+    const closed = await within(ws.closed, 'close');
+    assert.equal(closed.code, 1000);
+    const m = await ws.next().catch(() => null);
+    assert.ok(m, `run ${i}: no reply before the close`);
+    assert.equal(m.data.toString(), 'Echo: last words');
+  }
+});
+
+await check('permessage-deflate is declined by the echo zone (compression is off by default)', async () => {
+  const ws = await connect();
+  assert.equal(ws.extensions, '');
+  ws.close();
+  await ws.closed;
+});
+
 await check('a message over the zone limit is closed with 1009', async () => {
   const ws = await connect();
   ws.send(Buffer.alloc(1024 * 1024 + 1));

@@ -109,7 +109,7 @@ final class SettingsPatch {
         long maxBufferedAmount = websockets.has("maxBufferedAmount") ? websockets.get("maxBufferedAmount").asLong()
                 : base.maxBufferedAmount();
         return new ZoneSettings(enabled, subprotocols, idleTimeout, maxIdle, maxConnections, maxMessageSize,
-                maxBufferedAmount);
+                maxBufferedAmount, base.maxFragments(), base.compression());
     }
 
     /** {@code overrides} with the fields of {@code websockets} laid over it. */

@@ -51,6 +51,13 @@ public interface WebSocket {
     /** Bytes passed to {@code send} and not yet written to the network. */
     long bufferedAmount();
 
+    /**
+     * True once {@link #bufferedAmount()} has reached half the zone's {@code max-buffered-amount}: the
+     * client reads more slowly than the script sends. Stop sending and resume on the {@code "drain"}
+     * event ({@link EventType#DRAIN}); a socket that goes on past the whole bound is closed with 1008.
+     */
+    boolean writeQueueFull();
+
     /** An identifier of this socket, unique in this process (used by the admin API). */
     String id();
 

@@ -37,6 +37,7 @@ public final class Liveness extends TimingWheel.Entry {
     // Confined to the event loop.
     private ScheduledFuture<?> nearCheck;
     private boolean stopped;
+    private boolean suspended;
 
     Liveness(Monitored socket, HeartbeatScheduler scheduler, long idleTimeoutNanos, long maxIdleNanos) {
         this.socket = socket;
@@ -82,6 +83,22 @@ public final class Liveness extends TimingWheel.Entry {
         return lastRoundTripNanos;
     }
 
+    /**
+     * The socket stopped reading from the network (its listeners are behind): pongs and messages cannot
+     * be heard, so no deadline counts against the client until {@link #resume()}. On the event loop.
+     */
+    public void suspend() {
+        suspended = true;
+    }
+
+    /** Reading resumed: that counts as activity, and the deadlines start again from now. On the event loop. */
+    public void resume() {
+        suspended = false;
+        long now = System.nanoTime();
+        lastInbound = now;
+        lastData = now;
+    }
+
     /** Stops every timer and leaves the wheel at once; on the socket's event loop. */
     public void stop() {
         stopped = true;
@@ -99,6 +116,16 @@ public final class Liveness extends TimingWheel.Entry {
             return;
         }
         long now = System.nanoTime();
+        if (suspended) {
+            // Not reading: the client is treated as active, so the deadlines move on without a ping.
+            lastInbound = now;
+            lastData = now;
+            scheduleNext(now);
+            return;
+        }
+        if (socket.hasBacklog()) {
+            lastData = now; // its last messages are still being handled: the data-idle clock starts after them
+        }
         if (maxIdleNanos > 0 && now - lastData >= maxIdleNanos) {
             socket.dataIdle(TimeUnit.NANOSECONDS.toMillis(now - lastData));
             return;

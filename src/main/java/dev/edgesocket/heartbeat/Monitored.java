@@ -11,6 +11,9 @@ public interface Monitored {
     /** True while the socket is open (not closing, not closed). */
     boolean isOpen();
 
+    /** True while messages the client sent still wait for the script's listeners: the client is not idle. */
+    boolean hasBacklog();
+
     /** Writes a ping frame. */
     void sendPing();
 

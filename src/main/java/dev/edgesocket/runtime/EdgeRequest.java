@@ -1,5 +1,6 @@
 package dev.edgesocket.runtime;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -178,9 +179,11 @@ final class EdgeRequest implements Request {
         UpgradeOptions opts = options == null ? UpgradeOptions.defaults() : options;
         HandshakeCheck.check(this);
         String protocol = SubprotocolNegotiation.choose(opts.protocol(), protocols, settings.subprotocols(), zone.name());
-        int idleTimeout = opts.idleTimeout() != null ? opts.idleTimeout() : (int) settings.idleTimeout().toSeconds();
+        Duration idleTimeout = opts.idleTimeout() != null ? Duration.ofSeconds(opts.idleTimeout()) : settings.idleTimeout();
+        PerMessageDeflate.Agreement deflate = settings.compression()
+                ? PerMessageDeflate.negotiate(headers(PerMessageDeflate.HEADER)) : null;
         EdgeWebSocket socket = runtime.newSocket(zone, settings, webSocketUrl(), webSocketOrigin(), protocol,
-                idleTimeout, remoteAddress);
+                idleTimeout, deflate, remoteAddress);
         upgrade = new WebSocketUpgrade(Response.status(101), socket);
         return upgrade;
     }

@@ -5,15 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
-import org.jboss.logging.Logger;
-
 import dev.edgesocket.api.Blob;
 import dev.edgesocket.api.CloseEvent;
+import dev.edgesocket.api.DrainEvent;
 import dev.edgesocket.api.ErrorEvent;
 import dev.edgesocket.api.Event;
 import dev.edgesocket.api.EventListener;
@@ -33,48 +31,33 @@ import dev.edgesocket.zone.ZoneSocket;
 import dev.edgesocket.zone.ZoneSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 
 /**
  * The socket a script drives. Created in {@code CONNECTING} by {@code upgradeWebSocket}, bound to the
  * connection's channel when the Jakarta handshake completes, closed exactly once.
  * <p>
+ * Its jobs are split: {@link FrameReader} and {@link MessageAssembler} read what the client sends,
+ * {@link Outbound} writes what the script sends, {@link ClosingHandshake} ends the connection, and this
+ * class holds the state the script sees and delivers events to its listeners.
+ * <p>
  * Threading: {@code send}, {@code close} and the listener methods may be called from any thread.
- * Everything the connection reports (frames, errors, the end of the connection) arrives on the
- * channel's event loop, so the close bookkeeping below is confined to that thread; only
- * {@link #state} and {@link #bufferedAmount} are shared.
+ * Everything the connection reports arrives on the channel's event loop; only {@link #state} and the
+ * inbound queue size are shared.
  */
 public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
 
-    private static final Logger LOG = Logger.getLogger(EdgeWebSocket.class);
-
     private static final AtomicReferenceFieldUpdater<EdgeWebSocket, ReadyState> STATE =
             AtomicReferenceFieldUpdater.newUpdater(EdgeWebSocket.class, ReadyState.class, "state");
-    private static final AtomicLongFieldUpdater<EdgeWebSocket> BUFFERED =
-            AtomicLongFieldUpdater.newUpdater(EdgeWebSocket.class, "bufferedAmount");
+    private static final AtomicReferenceFieldUpdater<EdgeWebSocket, RequestedClose> REQUESTED =
+            AtomicReferenceFieldUpdater.newUpdater(EdgeWebSocket.class, RequestedClose.class, "requestedClose");
     private static final AtomicLongFieldUpdater<EdgeWebSocket> INBOUND =
             AtomicLongFieldUpdater.newUpdater(EdgeWebSocket.class, "inboundQueued");
-    private static final AtomicLongFieldUpdater<EdgeWebSocket> MESSAGES_OUT =
-            AtomicLongFieldUpdater.newUpdater(EdgeWebSocket.class, "messagesOut");
-    private static final AtomicLongFieldUpdater<EdgeWebSocket> BYTES_OUT =
-            AtomicLongFieldUpdater.newUpdater(EdgeWebSocket.class, "bytesOut");
 
     /** Inbound bytes queued for listeners beyond which the socket stops reading from the network. */
     private static final long INBOUND_HIGH_WATER = 1 << 20;
     private static final long INBOUND_LOW_WATER = INBOUND_HIGH_WATER / 4;
-    /** How long a connection failed for a protocol error may drain the client's last bytes before it is closed. */
-    private static final long LINGER_MILLIS = 2000;
 
     private final long sequence;
     private final String id;
@@ -82,65 +65,54 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
     private final Zone zone;
     private final ZoneSettings settings;
     private final String url;
+    private final String origin;
     private final String protocol;
-    private final int idleTimeoutSeconds;
+    private final Duration idleTimeout;
+    private final PerMessageDeflate.Agreement deflate;
     private final SocketRuntime runtime;
     private final ListenerSet listeners = new ListenerSet();
     private final ZoneMetrics metrics;
-    private long openedAtNanos;
+    // The zone place this socket holds (see Zone#tryTakePlace), given back exactly once.
+    private final AtomicBoolean holdsPlace = new AtomicBoolean();
 
     private volatile ReadyState state = ReadyState.CONNECTING;
-    private volatile long bufferedAmount;
-    private volatile long inboundQueued;
-    private volatile long messagesOut;
-    private volatile long bytesOut;
-    // Written on the event loop only.
-    private volatile long messagesIn;
-    private volatile long bytesIn;
-    private volatile long connectedAtMillis;
-    private volatile long lastDataAtMillis;
-    // The zone place this socket holds (see Zone#tryTakePlace), given back exactly once.
-    private final java.util.concurrent.atomic.AtomicBoolean holdsPlace = new java.util.concurrent.atomic.AtomicBoolean();
-    /** A close the script asked for while connecting; sent by bind() instead of firing "open". */
+    /** A close the script asked for while connecting; bind() sends it instead of firing "open". */
     private record RequestedClose(int code, String reason) {
     }
 
     private volatile RequestedClose requestedClose;
+    private volatile long inboundQueued;
+    /** Reading paused for back-pressure; written on the event loop, read by workers. */
+    private volatile boolean readPaused;
 
     // Set once by bind(), on the event loop, before any event is raised.
     private Channel channel;
     private EventExecutor events;
+    private Outbound out;
+    private ClosingHandshake closing;
     private volatile Liveness liveness;
-    private final String origin;
-
-    // Write batching during a read, confined to the event loop.
-    private boolean reading;
-    private boolean flushPending;
-
-    // Close bookkeeping, confined to the event loop.
-    private boolean closeFrameSent;
-    private boolean closeFrameReceived;
-    private int receivedCode = CloseCodes.NO_STATUS;
-    private String receivedReason = "";
-    private boolean failed;
-    private int failureCode;
-    private String failureReason;
-    private boolean closeEventRaised;
-    private ScheduledFuture<?> closeTimer;
+    private long openedAtNanos;
+    private volatile long connectedAtMillis;
+    // Written on the event loop only.
+    private volatile long messagesIn;
+    private volatile long bytesIn;
+    private volatile long lastDataAtMillis;
+    private boolean unboundClosed;
 
     EdgeWebSocket(long sequence, Zone zone, ZoneSettings settings, String url, String origin, String protocol,
-            int idleTimeoutSeconds, String remoteAddress, SocketRuntime runtime) {
-        this.origin = origin;
-        this.metrics = runtime.metrics(zone);
+            Duration idleTimeout, PerMessageDeflate.Agreement deflate, String remoteAddress, SocketRuntime runtime) {
         this.sequence = sequence;
         this.id = zone.name() + "-" + sequence;
-        this.remoteAddress = remoteAddress;
         this.zone = zone;
         this.settings = settings;
         this.url = url;
+        this.origin = origin;
         this.protocol = protocol;
-        this.idleTimeoutSeconds = idleTimeoutSeconds;
+        this.idleTimeout = idleTimeout;
+        this.deflate = deflate;
+        this.remoteAddress = remoteAddress;
         this.runtime = runtime;
+        this.metrics = runtime.metrics(zone);
     }
 
     // ---------------------------------------------------------------- the script's side
@@ -148,8 +120,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
     @Override
     public void send(String data) {
         if (sendable()) {
-            ByteBuf payload = ByteBufUtil.writeUtf8(channel.alloc(), data);
-            write(new TextWebSocketFrame(payload), payload.readableBytes(), true);
+            out.text(ByteBufUtil.writeUtf8(channel.alloc(), data));
         }
     }
 
@@ -166,17 +137,14 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         }
         if (sendable()) {
             // Copied now: the caller may reuse its array as soon as send returns, as in a browser.
-            ByteBuf payload = channel.alloc().buffer(length).writeBytes(data, offset, length);
-            write(new BinaryWebSocketFrame(payload), length, false);
+            out.binary(channel.alloc().buffer(length).writeBytes(data, offset, length));
         }
     }
 
     @Override
     public void send(ByteBuffer data) {
         if (sendable()) {
-            int length = data.remaining();
-            ByteBuf payload = channel.alloc().buffer(length).writeBytes(data.duplicate());
-            write(new BinaryWebSocketFrame(payload), length, false);
+            out.binary(channel.alloc().buffer(data.remaining()).writeBytes(data.duplicate()));
         }
     }
 
@@ -192,86 +160,6 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         }
         // After close() a browser drops what is sent; so do we.
         return s == ReadyState.OPEN;
-    }
-
-    private void write(WebSocketFrame frame, int size, boolean text) {
-        long queued = BUFFERED.addAndGet(this, size);
-        if (queued > settings.maxBufferedAmount()) {
-            BUFFERED.addAndGet(this, -size);
-            frame.release();
-            failFromAnyThread(CloseCodes.POLICY_VIOLATION, "Send buffer full: the client is not reading",
-                    "bufferedAmount passed the zone's max-buffered-amount of " + settings.maxBufferedAmount()
-                            + " bytes because the client does not read its messages.");
-            return;
-        }
-        MESSAGES_OUT.incrementAndGet(this);
-        BYTES_OUT.addAndGet(this, size);
-        metrics.messageOut(text, size);
-        if (channel.eventLoop().inEventLoop()) {
-            writeOnEventLoop(frame, size, false);
-        } else {
-            // Netty would hop to the event loop anyway; hopping ourselves lets us check, in order with
-            // the close frame, that no data frame ever follows it (RFC 6455 5.5.1).
-            channel.eventLoop().execute(() -> writeOnEventLoop(frame, size, true));
-        }
-    }
-
-    private void writeOnEventLoop(WebSocketFrame frame, int size, boolean fromWorker) {
-        if (closeFrameSent) {
-            frame.release();
-            BUFFERED.addAndGet(this, -size);
-            return;
-        }
-        if (reading) {
-            // Sent by a listener while the connection's read is in progress: flushed once when the read
-            // completes, so the replies to a burst of messages leave in one write, not one each.
-            channel.write(frame).addListener(new WriteCompletion(size));
-            flushPending = true;
-        } else if (fromWorker) {
-            // Sends from a worker arrive as a run of tasks; one flush task queued behind them sends the run.
-            channel.write(frame).addListener(new WriteCompletion(size));
-            if (!flushPending) {
-                flushPending = true;
-                channel.eventLoop().execute(this::flushNow);
-            }
-        } else {
-            channel.writeAndFlush(frame).addListener(new WriteCompletion(size));
-        }
-    }
-
-    private void flushNow() {
-        if (flushPending && !reading) {
-            flushPending = false;
-            channel.flush();
-        }
-    }
-
-    /** The connection's read began; on the event loop. */
-    void readStarted() {
-        reading = true;
-    }
-
-    /** The connection's read completed: flush what listeners wrote meanwhile; on the event loop. */
-    void readCompleted() {
-        reading = false;
-        if (flushPending) {
-            flushPending = false;
-            channel.flush();
-        }
-    }
-
-    /** Takes a written (or failed) frame off {@code bufferedAmount}. */
-    private final class WriteCompletion implements ChannelFutureListener {
-        private final int size;
-
-        WriteCompletion(int size) {
-            this.size = size;
-        }
-
-        @Override
-        public void operationComplete(ChannelFuture future) {
-            BUFFERED.addAndGet(EdgeWebSocket.this, -size);
-        }
     }
 
     @Override
@@ -291,14 +179,17 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         for (;;) {
             ReadyState s = state;
             if (s == ReadyState.CONNECTING) {
-                // bind() sends this close instead of firing "open"; the first caller's close wins.
-                if (STATE.compareAndSet(this, s, ReadyState.CLOSING)) {
-                    requestedClose = new RequestedClose(code, why);
+                // Recorded before the state moves, so bind() always finds the code; the first close wins.
+                if (!REQUESTED.compareAndSet(this, null, new RequestedClose(code, why))) {
                     return;
                 }
+                if (STATE.compareAndSet(this, ReadyState.CONNECTING, ReadyState.CLOSING)) {
+                    return;
+                }
+                // bind() opened the socket meanwhile: close it as an open one.
             } else if (s == ReadyState.OPEN) {
                 if (STATE.compareAndSet(this, s, ReadyState.CLOSING)) {
-                    onEventLoop(() -> startClosingHandshake(code, why));
+                    onEventLoop(() -> closing.start(code, why));
                     return;
                 }
             } else {
@@ -324,7 +215,14 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
 
     @Override
     public long bufferedAmount() {
-        return bufferedAmount;
+        Outbound o = out;
+        return o == null ? 0 : o.bufferedAmount();
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+        Outbound o = out;
+        return o != null && o.writeQueueFull();
     }
 
     @Override
@@ -341,38 +239,19 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         return sequence;
     }
 
+    /** The permessage-deflate agreement, or {@code null}; the request filter answers the handshake with it. */
+    PerMessageDeflate.Agreement deflate() {
+        return deflate;
+    }
+
     @Override
     public SessionInfo info() {
         long rtt = lastPongRoundTripNanos();
+        Outbound o = out;
         return new SessionInfo(id, remoteAddress, protocol, Instant.ofEpochMilli(connectedAtMillis),
                 lastDataAtMillis == 0 ? null : Instant.ofEpochMilli(lastDataAtMillis),
-                rtt < 0 ? null : rtt / 1e6, messagesIn, messagesOut, bytesIn, bytesOut, bufferedAmount);
-    }
-
-    /** The request filter hands this socket the zone place its upgrade took. */
-    void holdPlace() {
-        holdsPlace.set(true);
-    }
-
-    private void releasePlace() {
-        if (holdsPlace.compareAndSet(true, false)) {
-            zone.releasePlace();
-        }
-    }
-
-    /** The connection ended before the handshake completed: the socket never opens. */
-    void abandonIfUnbound() {
-        if (channel != null || closeEventRaised) { // bind() runs on this same event loop: these reads are current
-            return;
-        }
-        closeEventRaised = true;
-        state = ReadyState.CLOSED;
-        releasePlace();
-        // The script may have put the socket somewhere at upgrade time: tell it, as for a lost connection.
-        events = zone.dispatch() == Dispatch.EVENT_LOOP ? Runnable::run : EventExecutor.serialOn(runtime.workers());
-        raise(EventType.ERROR, new ErrorEvent("The connection ended before the WebSocket handshake completed.", null, this));
-        raise(EventType.CLOSE, new CloseEvent(CloseCodes.ABNORMAL, "", false, this));
-        events.execute(listeners::clear);
+                rtt < 0 ? null : rtt / 1e6, messagesIn, o == null ? 0 : o.messages(), bytesIn,
+                o == null ? 0 : o.bytes(), bufferedAmount());
     }
 
     @Override
@@ -411,6 +290,34 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         return "WebSocket[" + id + " " + url + " " + state + "]";
     }
 
+    // ---------------------------------------------------------------- zone place
+
+    /** The request filter hands this socket the zone place its upgrade took. */
+    void holdPlace() {
+        holdsPlace.set(true);
+    }
+
+    private void releasePlace() {
+        if (holdsPlace.compareAndSet(true, false)) {
+            zone.releasePlace();
+        }
+    }
+
+    /** The connection ended before the handshake completed: the socket never opens. */
+    void abandonIfUnbound() {
+        if (channel != null || unboundClosed) { // bind() runs on this same event loop: these reads are current
+            return;
+        }
+        unboundClosed = true;
+        state = ReadyState.CLOSED;
+        releasePlace();
+        // The script may have put the socket somewhere at upgrade time: tell it, as for a lost connection.
+        events = workerDispatch() ? EventExecutor.serialOn(runtime.workers()) : Runnable::run;
+        raise(EventType.ERROR, new ErrorEvent("The connection ended before the WebSocket handshake completed.", null, this));
+        raise(EventType.CLOSE, new CloseEvent(CloseCodes.ABNORMAL, "", false, this));
+        events.execute(listeners::clear);
+    }
+
     // ---------------------------------------------------------------- the connection's side (event loop)
 
     /** Called by the Jakarta endpoint when the handshake completed, on the connection's event loop. */
@@ -420,11 +327,14 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         this.openedAtNanos = System.nanoTime();
         metrics.upgrade(ZoneMetrics.Outcome.ACCEPTED);
         metrics.opened(openedAtNanos);
-        this.events = zone.dispatch() == Dispatch.EVENT_LOOP
-                ? EventExecutor.onEventLoop(boundChannel.eventLoop())
-                : EventExecutor.serialOn(runtime.workers());
-        FramePipeline.install(boundChannel, this, settings.maxMessageSize());
-        liveness = runtime.heartbeats().watch(this, Duration.ofSeconds(idleTimeoutSeconds), settings.maxIdle());
+        this.events = workerDispatch() ? EventExecutor.serialOn(runtime.workers())
+                : EventExecutor.onEventLoop(boundChannel.eventLoop());
+        this.out = new Outbound(this, boundChannel, settings.maxBufferedAmount(), deflate, runtime.deflaters());
+        this.closing = new ClosingHandshake(this, boundChannel, out, runtime.closeTimeout().toMillis());
+        MessageAssembler messages = new MessageAssembler(this, boundChannel.alloc(), settings.maxMessageSize(),
+                settings.maxFragments(), deflate);
+        FramePipeline.install(boundChannel, new FrameReader(this, messages, deflate != null));
+        liveness = runtime.heartbeats().watch(this, idleTimeout, settings.maxIdle());
         liveness.start();
         zone.socketOpened(this); // publishes the socket to other threads (admin API), liveness included
         if (STATE.compareAndSet(this, ReadyState.CONNECTING, ReadyState.OPEN)) {
@@ -432,61 +342,163 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         } else {
             // The script closed the socket before the handshake completed: no "open", straight to closing.
             RequestedClose requested = requestedClose;
-            if (requested == null) { // close() won the state but has not stored its code yet
-                requested = new RequestedClose(CloseCodes.NORMAL, "");
-            }
-            startClosingHandshake(requested.code(), requested.reason());
+            closing.start(requested.code(), requested.reason());
         }
     }
 
+    boolean workerDispatch() {
+        return zone.dispatch() == Dispatch.WORKER;
+    }
+
+    EventExecutor events() {
+        return events;
+    }
+
+    ZoneMetrics metrics() {
+        return metrics;
+    }
+
+    void readStarted() {
+        out.readStarted();
+    }
+
+    void readCompleted() {
+        out.readCompleted();
+    }
+
+    /** A whole message; the payload is released by the caller once this returns. */
     void onMessage(boolean text, ByteBuf payload) {
         liveness.onData();
+        int size = payload.readableBytes();
         messagesIn++;
-        bytesIn += payload.readableBytes();
-        metrics.messageIn(text, payload.readableBytes());
+        bytesIn += size;
+        metrics.messageIn(text, size);
         lastDataAtMillis = System.currentTimeMillis();
         if (state != ReadyState.OPEN) {
             return; // WHATWG: messages that arrive once closing has started are dropped
         }
         Object data = text ? payload.toString(StandardCharsets.UTF_8) : ByteBufUtil.getBytes(payload);
-        MessageEvent event = new MessageEvent(data, origin(), "", null, List.of(), this);
-        if (zone.dispatch() == Dispatch.EVENT_LOOP) {
+        MessageEvent event = new MessageEvent(data, origin, "", null, List.of(), this);
+        if (!workerDispatch()) {
             raise(EventType.MESSAGE, event);
             return;
         }
         // A slow listener must not let one client fill the heap: stop reading until the queue drains.
-        int size = payload.readableBytes();
-        if (INBOUND.addAndGet(this, size) > INBOUND_HIGH_WATER && channel.config().isAutoRead()) {
-            channel.config().setAutoRead(false);
+        if (INBOUND.addAndGet(this, size) > INBOUND_HIGH_WATER && !readPaused) {
+            pauseReading();
         }
         events.execute(() -> {
             try {
                 listeners.dispatch(EventType.MESSAGE, event);
             } finally {
-                if (INBOUND.addAndGet(this, -size) <= INBOUND_LOW_WATER) {
+                // Only a paused socket needs the event loop to hear that its queue went down.
+                if (INBOUND.addAndGet(this, -size) <= INBOUND_LOW_WATER && readPaused) {
                     onEventLoop(this::resumeReading);
                 }
             }
         });
     }
 
+    private void pauseReading() {
+        readPaused = true;
+        channel.config().setAutoRead(false);
+        // The client cannot be heard while we do not read: its pongs and messages must not count against it.
+        liveness.suspend();
+        if (inboundQueued <= INBOUND_LOW_WATER) {
+            resumeReading(); // the workers emptied the queue before they could see the pause
+        }
+    }
+
     private void resumeReading() {
-        if (!channel.config().isAutoRead() && inboundQueued <= INBOUND_LOW_WATER && channel.isActive()) {
-            channel.config().setAutoRead(true);
+        if (readPaused && inboundQueued <= INBOUND_LOW_WATER) {
+            readPaused = false;
+            liveness.resume();
+            if (channel.isActive()) {
+                channel.config().setAutoRead(true);
+            }
         }
     }
 
     void onPing(ByteBuf payload) {
-        if (!closeFrameSent) {
-            channel.writeAndFlush(new PongWebSocketFrame(payload.retainedDuplicate()));
-        }
+        out.pong(payload);
     }
 
-    void onPong(ByteBuf payload) {
+    void onPong() {
         // Pongs are the server's business (heartbeats); scripts never see them.
         long roundTrip = liveness.onPong();
         if (roundTrip >= 0) {
             metrics.pingRoundTrip(roundTrip);
+        }
+    }
+
+    void onCloseFrame(int code, String reason) {
+        closing.onCloseFrame(code, reason);
+    }
+
+    /** The client broke the protocol: close with {@code code}, after earlier messages' listeners. */
+    void violation(int code, String reason, String message) {
+        closing.onViolation(code, reason, message, null);
+    }
+
+    /** Fails the connection at once (on the event loop). */
+    void failNow(int code, String reason, String message, Throwable cause) {
+        closing.fail(code, reason, message, cause);
+    }
+
+    /** {@link #failNow} from any thread (heartbeats, a send on a worker). */
+    public void failFromAnyThread(int code, String reason, String errorMessage) {
+        onEventLoop(() -> closing.fail(code, reason, errorMessage, null));
+    }
+
+    void onDisconnected() {
+        closing.onDisconnected();
+    }
+
+    /** The closing handshake began (the client's close frame is being answered). */
+    void closingStarted() {
+        STATE.compareAndSet(this, ReadyState.OPEN, ReadyState.CLOSING);
+    }
+
+    /** The connection is being failed. */
+    void failing() {
+        state = ReadyState.CLOSING;
+    }
+
+    void raiseError(ErrorEvent event) {
+        raise(EventType.ERROR, event);
+    }
+
+    /** The write queue drained (from the thread whose write completed). */
+    void drained() {
+        if (state == ReadyState.OPEN) {
+            raise(EventType.DRAIN, new DrainEvent(this));
+        }
+    }
+
+    /** The connection is gone; the close event is raised once, and nothing of the script stays reachable. */
+    void closed(CloseEvent event) {
+        if (liveness != null) {
+            liveness.stop();
+        }
+        state = ReadyState.CLOSED;
+        zone.socketClosed(this);
+        releasePlace();
+        metrics.closed(event.code(), openedAtNanos);
+        raise(EventType.CLOSE, event);
+        events.execute(listeners::clear);
+    }
+
+    private void raise(EventType<?> type, Event event) {
+        // Listeners are looked up when the event runs, not now: an "open" listener still queued may
+        // add the "message" listener for the frames arriving behind it.
+        events.execute(() -> listeners.dispatch(type, event));
+    }
+
+    private void onEventLoop(Runnable task) {
+        if (channel.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            channel.eventLoop().execute(task);
         }
     }
 
@@ -508,14 +520,19 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
     }
 
     @Override
+    public boolean hasBacklog() {
+        return inboundQueued > 0;
+    }
+
+    @Override
     public void sendPing() {
-        channel.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
+        out.ping();
     }
 
     @Override
     public void pongTimedOut(long waitedMillis) {
         metrics.heartbeatTimeout();
-        fail(CloseCodes.GOING_AWAY, "No response from ping frame.",
+        closing.fail(CloseCodes.GOING_AWAY, "No response from ping frame.",
                 "No pong arrived within " + waitedMillis + " ms of the ping: the connection is deemed unhealthy.", null);
     }
 
@@ -523,133 +540,11 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
     public void dataIdle(long idleMillis) {
         if (STATE.compareAndSet(this, ReadyState.OPEN, ReadyState.CLOSING)) {
             // The reason names the zone's limit: the check may run a little after the deadline.
-            startClosingHandshake(CloseCodes.GOING_AWAY,
-                    "No message received for " + settings.maxIdle().toSeconds() + " seconds");
+            closing.start(CloseCodes.GOING_AWAY, "No message received for " + describe(settings.maxIdle()));
         }
     }
 
-    /** The client's close frame: complete the closing handshake and drop the connection. */
-    void onCloseFrame(int code, String reason) {
-        if (closeFrameReceived) {
-            return;
-        }
-        closeFrameReceived = true;
-        receivedCode = code < 0 ? CloseCodes.NO_STATUS : code;
-        receivedReason = reason == null ? "" : reason;
-        STATE.compareAndSet(this, ReadyState.OPEN, ReadyState.CLOSING);
-        if (closeFrameSent) {
-            channel.close();
-        } else {
-            closeFrameSent = true;
-            // RFC 6455 5.5.1: answer with a close frame that echoes the status code.
-            CloseWebSocketFrame echo = code < 0 ? new CloseWebSocketFrame(true, 0, Unpooled.EMPTY_BUFFER)
-                    : new CloseWebSocketFrame(code, receivedReason);
-            channel.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
-        }
-    }
-
-    private void startClosingHandshake(int code, String reason) {
-        if (closeFrameSent || !channel.isActive()) {
-            return;
-        }
-        closeFrameSent = true;
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
-        if (closeFrameReceived) {
-            channel.close();
-        } else {
-            closeTimer = channel.eventLoop().schedule(() -> {
-                LOG.debugf("Socket %s: no close frame from the client within the close timeout", id);
-                channel.close();
-            }, runtime.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /**
-     * Fails the connection: the script sees {@code error}, then {@code close} with this code and
-     * {@code wasClean=false}. The close frame is sent and the connection dropped at once, without
-     * waiting for the client, so a dead or hostile peer holds nothing.
-     */
-    void fail(int code, String reason, String errorMessage, Throwable cause) {
-        if (failed || closeEventRaised) {
-            return;
-        }
-        failed = true;
-        failureCode = code;
-        failureReason = reason;
-        state = ReadyState.CLOSING;
-        raise(EventType.ERROR, new ErrorEvent(errorMessage, cause, this));
-        boolean peerIsTalking = code == CloseCodes.PROTOCOL_ERROR || code == CloseCodes.INVALID_PAYLOAD
-                || code == CloseCodes.MESSAGE_TOO_BIG;
-        if (!closeFrameSent && channel.isActive()) {
-            closeFrameSent = true;
-            ChannelFuture sent = channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
-            if (peerIsTalking && channel instanceof DuplexChannel duplex) {
-                // The client is still sending (say the rest of an oversized message). Closing now, with its
-                // bytes unread, would make the kernel answer with a reset that can destroy our close frame
-                // before the client reads it. So: send the close frame, half-close, read and drop what still
-                // comes for a moment, then close.
-                channel.config().setAutoRead(true);
-                sent.addListener(f -> duplex.shutdownOutput());
-                closeTimer = channel.eventLoop().schedule(() -> {
-                    channel.close();
-                }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
-                return;
-            }
-        }
-        // A dead peer (no pong) or one that does not read (1008) must not hold the connection.
-        channel.close();
-    }
-
-    /** {@link #fail} from any thread (heartbeats, a send on a worker). */
-    public void failFromAnyThread(int code, String reason, String errorMessage) {
-        onEventLoop(() -> fail(code, reason, errorMessage, null));
-    }
-
-    /** The connection is gone: raise the one close event, with its true cause. */
-    void onDisconnected() {
-        if (closeEventRaised) {
-            return;
-        }
-        closeEventRaised = true;
-        if (closeTimer != null) {
-            closeTimer.cancel(false);
-        }
-        if (liveness != null) {
-            liveness.stop();
-        }
-        state = ReadyState.CLOSED;
-        zone.socketClosed(this);
-        releasePlace();
-        CloseEvent event;
-        if (failed) {
-            event = new CloseEvent(failureCode, failureReason, false, this);
-        } else if (closeFrameReceived) {
-            event = new CloseEvent(receivedCode, receivedReason, closeFrameSent, this);
-        } else {
-            raise(EventType.ERROR, new ErrorEvent("The connection was lost without a close frame.", null, this));
-            event = new CloseEvent(CloseCodes.ABNORMAL, "", false, this);
-        }
-        metrics.closed(event.code(), openedAtNanos);
-        raise(EventType.CLOSE, event);
-        // Listeners go once the close event has run; nothing of the script stays reachable.
-        events.execute(listeners::clear);
-    }
-
-    private void raise(EventType<?> type, Event event) {
-        // Listeners are looked up when the event runs, not now: an "open" listener still queued may
-        // add the "message" listener for the frames arriving behind it.
-        events.execute(() -> listeners.dispatch(type, event));
-    }
-
-    private void onEventLoop(Runnable task) {
-        if (channel.eventLoop().inEventLoop()) {
-            task.run();
-        } else {
-            channel.eventLoop().execute(task);
-        }
-    }
-
-    private String origin() {
-        return origin;
+    private static String describe(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " seconds" : d.toMillis() + " ms";
     }
 }

@@ -3,6 +3,7 @@ package dev.edgesocket.runtime;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -13,7 +14,7 @@ import dev.edgesocket.zone.EdgesocketConfig;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneSettings;
 
-/** What every socket shares: the worker pool, the close timeout and the id sequence. */
+/** What every socket shares: the worker pool, the close timeout, the id sequence and the compressors. */
 @Singleton
 public class SocketRuntime {
 
@@ -22,6 +23,8 @@ public class SocketRuntime {
     private final EdgesocketMetrics metrics;
     private final Duration closeTimeout;
     private final AtomicLong ids = new AtomicLong();
+    // Idle compressors kept for permessage-deflate: about one per thread that may send at once.
+    private final Deflaters deflaters = new Deflaters(4 * Runtime.getRuntime().availableProcessors() + 16);
 
     @Inject
     public SocketRuntime(WorkerPool workers, HeartbeatScheduler heartbeats, EdgesocketMetrics metrics,
@@ -33,9 +36,18 @@ public class SocketRuntime {
     }
 
     EdgeWebSocket newSocket(Zone zone, ZoneSettings settings, String url, String origin, String protocol,
-            int idleTimeoutSeconds, String remoteAddress) {
-        return new EdgeWebSocket(ids.incrementAndGet(), zone, settings, url, origin, protocol, idleTimeoutSeconds,
+            Duration idleTimeout, PerMessageDeflate.Agreement deflate, String remoteAddress) {
+        return new EdgeWebSocket(ids.incrementAndGet(), zone, settings, url, origin, protocol, idleTimeout, deflate,
                 remoteAddress, this);
+    }
+
+    Deflaters deflaters() {
+        return deflaters;
+    }
+
+    @PreDestroy
+    void close() {
+        deflaters.close();
     }
 
     WorkerPool workers() {

@@ -172,7 +172,16 @@ public class ZoneRequestFilter {
         if (!socket.protocol().isEmpty()) {
             rc.response().headers().set("Sec-WebSocket-Protocol", socket.protocol());
         }
+        if (socket.deflate() != null) {
+            rc.response().headers().set(PerMessageDeflate.HEADER, socket.deflate().response());
+        }
         Channel channel = ((ConnectionBase) rc.request().connection()).channel();
+        if (!channel.isActive()) {
+            // The client left while the script ran: there is no handshake to complete, and Undertow would
+            // fail on the dead connection's pipeline ("NoSuchElementException: httpDecoder").
+            socket.abandonIfUnbound();
+            return;
+        }
         channel.attr(SessionBridge.PENDING_SOCKET).set(socket);
         // If the connection ends before the handshake completes, the socket closes and gives its place back.
         GenericFutureListener<Future<? super Void>> onConnectionEnd = f -> socket.abandonIfUnbound();

@@ -79,6 +79,17 @@ public interface EdgesocketConfig {
         /** The most bytes a socket may have queued for sending; beyond it the socket is closed with 1008. */
         @WithDefault("4M")
         MemorySize maxBufferedAmount();
+
+        /** The most frames one message may come in; more closes the socket with 1009. */
+        @WithDefault("16384")
+        int maxFragments();
+
+        /**
+         * permessage-deflate (RFC 7692): negotiated when the client offers it. Off by default, as Node's
+         * {@code ws} chooses for servers: each socket that keeps its client's context costs memory.
+         */
+        @WithDefault("false")
+        boolean compression();
     }
 
     interface WorkersConfig {

@@ -14,7 +14,9 @@ public record ZoneSettings(
         Duration maxIdle,
         int maxConnections,
         long maxMessageSize,
-        long maxBufferedAmount) {
+        long maxBufferedAmount,
+        int maxFragments,
+        boolean compression) {
 
     public ZoneSettings {
         subprotocols = List.copyOf(subprotocols);
@@ -28,6 +30,8 @@ public record ZoneSettings(
                 config.maxIdle(),
                 config.maxConnections(),
                 config.maxMessageSize().asLongValue(),
-                config.maxBufferedAmount().asLongValue());
+                config.maxBufferedAmount().asLongValue(),
+                config.maxFragments(),
+                config.compression());
     }
 }

@@ -192,4 +192,18 @@ class HeartbeatTest {
         }
         assertTrue(heartbeats.ticks() > before, "the scheduler ticks every second");
     }
+
+    @Test
+    void aSubSecondIdleTimeoutKeepsItsMilliseconds() throws Exception {
+        // /hb-ms has idle-timeout=500ms: a ping after about 250 ms, a close 250 ms later (it was cut to 0: no pings).
+        long start = System.nanoTime();
+        try (RawClient client = RawClient.handshake(base, "/hb-ms")) {
+            Frame ping = client.readFrame();
+            assertEquals(RawClient.PING, ping.opcode());
+            Frame close = client.readFrame();
+            double closeAt = secondsSince(start);
+            assertEquals(1001, close.closeCode());
+            assertTrue(closeAt < 1.5, "a 500 ms idle timeout closed after " + closeAt + " s");
+        }
+    }
 }

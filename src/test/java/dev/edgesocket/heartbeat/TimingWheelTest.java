@@ -1,6 +1,7 @@
 package dev.edgesocket.heartbeat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,21 +45,28 @@ class TimingWheelTest {
     }
 
     @Test
-    void aMillionAddRemoveCyclesLeaveNothingBehind() {
+    void aMillionAddRemoveCyclesLeaveNothingBehindAndHandOutOnlyDueEntries() {
         TimingWheel wheel = new TimingWheel(256, 0);
         TimingWheel.Entry[] live = new TimingWheel.Entry[1000];
+        long now = 0;
+        long[] handedOut = {0};
         for (int i = 0; i < 1_000_000; i++) {
             int k = i % live.length;
             if (live[k] != null) {
                 wheel.remove(live[k]);
             }
             live[k] = new TimingWheel.Entry();
-            wheel.add(live[k], 1 + (i % 600));
+            // Due from 1 s to 10 minutes ahead: many turns of the 256-slot wheel.
+            wheel.add(live[k], now + 1 + (i % 600));
             if (i % 1000 == 999) {
-                wheel.advance(i / 1000 % 300, e -> {
+                long second = ++now; // time only moves forward, one second per thousand cycles
+                wheel.advance(second, e -> {
+                    assertTrue(e.dueSecond <= second, "an entry due at " + e.dueSecond + " came out at " + second);
+                    handedOut[0]++;
                 });
             }
         }
+        assertTrue(handedOut[0] > 0, "due entries were handed out as time passed");
         for (TimingWheel.Entry entry : live) {
             wheel.remove(entry);
         }

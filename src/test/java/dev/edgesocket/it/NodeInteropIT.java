@@ -3,7 +3,9 @@ package dev.edgesocket.it;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,5 +26,11 @@ class NodeInteropIT {
         Path project = ExternalClients.npmProject("node");
         String output = ExternalClients.run(project, 120, "node", "interop.mjs", base.toString());
         assertTrue(output.contains(" passed, 0 failed"), output);
+        // Nothing a well-behaved client does may page an operator: no ERROR in the server's log.
+        Path log = Path.of("target/quarkus.log");
+        if (Files.exists(log)) {
+            List<String> errors = Files.readAllLines(log).stream().filter(l -> l.contains("\"level\":\"ERROR\"")).toList();
+            assertTrue(errors.isEmpty(), "the server logged ERROR lines:\n" + String.join("\n", errors));
+        }
     }
 }

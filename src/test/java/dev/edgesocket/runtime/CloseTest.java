@@ -147,4 +147,15 @@ class CloseTest {
         }
         assertEquals("close 4002 closed before open true CLOSED", journal.next("early"));
     }
+
+    @Test
+    void aCloseDuringConnectingThatRacesTheHandshakeKeepsItsCode() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            try (RawClient client = RawClient.handshake(base, "/lab?respond=close-race&tag=race")) {
+                Frame close = client.readUntilClose();
+                assertEquals(4003, close.closeCode(), "run " + i + ": the script's code, not 1000");
+                assertEquals("raced", close.closeReason());
+            }
+        }
+    }
 }

@@ -53,10 +53,14 @@ class ListenerTest {
 
     @Test
     void aThrowingListenerLeavesTheSocketAndTheOtherListenersWorking() {
-        try (WsClient client = WsClient.connect(base, "/lab?throwing=1")) {
+        try (WsClient client = WsClient.connect(base, "/lab?throwing=1&tag=throwing")) {
+            journal.next("throwing"); // early send
+            journal.next("throwing"); // open
             client.send("a");
+            assertEquals("throwing listener ran on a", journal.next("throwing"), "the throwing listener really ran");
             client.expectText("Echo: a");
             client.send("b");
+            assertEquals("throwing listener ran on b", journal.next("throwing"));
             client.expectText("Echo: b");
         }
     }
@@ -65,7 +69,7 @@ class ListenerTest {
     void anUnknownEventTypeThrows() {
         try (WsClient client = WsClient.connect(base, "/lab")) {
             client.send("bad-type");
-            client.expectText("rejected: Unknown event type 'bogus': a WebSocket dispatches \"open\", \"message\", \"close\" and \"error\".");
+            client.expectText("rejected: Unknown event type 'bogus': a WebSocket dispatches \"open\", \"message\", \"close\", \"error\" and \"drain\".");
         }
     }
 

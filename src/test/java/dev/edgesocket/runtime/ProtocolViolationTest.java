@@ -154,4 +154,66 @@ class ProtocolViolationTest {
             assertEquals("abc", pong.text());
         }
     }
+
+    @Test
+    void invalidUtf8FailsAtTheFirstBadByteNotAtTheEndOfTheFrame() throws Exception {
+        // A 100-byte text frame whose 6th byte is invalid; only its first 10 bytes are sent (Autobahn 6.4.3).
+        byte[] payload = new byte[100];
+        java.util.Arrays.fill(payload, (byte) 'a');
+        payload[5] = (byte) 0xFF;
+        byte[] frame = RawClient.frame(true, 0, RawClient.TEXT, payload, true);
+        Frame close = violate("fail-fast", c -> c.sendRaw(java.util.Arrays.copyOf(frame, 2 + 4 + 10)));
+        assertEquals(1007, close.closeCode(), "closed while the frame is still incomplete");
+        expectScriptSaw("fail-fast", 1007);
+    }
+
+    @Test
+    void aCloseFrameWithAOneBytePayloadCloses1002() throws Exception {
+        assertEquals(1002, violate("close-1-byte", c -> c.sendFrame(true, 0, RawClient.CLOSE, new byte[] {3}, true)).closeCode());
+    }
+
+    @Test
+    void aCloseCodeAnEndpointMayNotSendCloses1002() throws Exception {
+        for (int code : new int[] {0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535}) {
+            Frame close = violate("bad-code-" + code, c -> c.sendClose(code, ""));
+            assertEquals(1002, close.closeCode(), "the client's close code " + code + " is refused, not echoed");
+        }
+    }
+
+    @Test
+    void aCloseReasonThatIsNotUtf8Closes1007() throws Exception {
+        Frame close = violate("bad-reason", c -> c.sendFrame(true, 0, RawClient.CLOSE,
+                new byte[] {0x03, (byte) 0xE8, 'o', 'k', (byte) 0xC0, (byte) 0x80}, true));
+        assertEquals(1007, close.closeCode());
+    }
+
+    @Test
+    void aPingOf125BytesIsAnsweredInFull() throws Exception {
+        byte[] payload = new byte[125];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) i;
+        }
+        try (RawClient client = RawClient.handshake(base, "/echo")) {
+            client.sendFrame(true, 0, RawClient.PING, payload, true);
+            Frame pong = client.readFrame();
+            assertEquals(RawClient.PONG, pong.opcode());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(payload, pong.payload());
+        }
+    }
+
+    @Test
+    void aBurstOfAThousandPingsIsAnsweredInOrder() throws Exception {
+        java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 1000; i++) {
+            burst.writeBytes(RawClient.frame(true, 0, RawClient.PING, ("ping " + i).getBytes(StandardCharsets.UTF_8), true));
+        }
+        try (RawClient client = RawClient.handshake(base, "/lab-loop")) {
+            client.sendRaw(burst.toByteArray());
+            for (int i = 0; i < 1000; i++) {
+                Frame pong = client.readFrame();
+                assertEquals(RawClient.PONG, pong.opcode());
+                assertEquals("ping " + i, pong.text());
+            }
+        }
+    }
 }

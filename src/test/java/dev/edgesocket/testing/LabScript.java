@@ -79,6 +79,10 @@ public class LabScript implements EdgeScript {
         if (respond.equals("close-early")) {
             socket.close(4002, "closed before open");
         }
+        if (respond.equals("close-race")) {
+            // Another thread closes while the handshake completes: the code must survive the race.
+            new Thread(() -> socket.close(4003, "raced")).start();
+        }
 
         socket.addEventListener("open", event -> journal.record(tag, "open " + socket.readyState()));
         socket.addEventListener(EventType.ERROR, event -> journal.record(tag, "error " + event.message()));
@@ -89,7 +93,19 @@ public class LabScript implements EdgeScript {
         }
         if (request.queryParam("throwing").isPresent()) {
             socket.addEventListener(EventType.MESSAGE, event -> {
+                journal.record(tag, "throwing listener ran on " + event.data());
                 throw new IllegalStateException("a listener failed on purpose");
+            });
+        }
+        if (request.queryParam("sleep").isPresent()) {
+            // A slow listener: each message costs this many milliseconds before the echo below runs.
+            long millis = Long.parseLong(request.queryParam("sleep").get());
+            socket.addEventListener(EventType.MESSAGE, event -> {
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             });
         }
         EventListener<MessageEvent> extra = event -> socket.send("extra: " + event.data());
@@ -136,6 +152,29 @@ public class LabScript implements EdgeScript {
                         sent += chunk.length;
                     }
                     journal.record(tag, "flood stopped after " + sent + " bytes, buffered " + socket.bufferedAmount());
+                }
+                case "pump" -> {
+                    // Sends this many bytes in 16 KiB messages, pausing whenever the write queue is full and
+                    // resuming on "drain": the back-pressure a script uses instead of flooding.
+                    long total = Long.parseLong(words[1]);
+                    byte[] chunk = new byte[16 * 1024];
+                    long[] sent = {0};
+                    boolean[] finished = {false};
+                    Runnable pump = () -> {
+                        while (sent[0] < total && !socket.writeQueueFull()) {
+                            socket.send(chunk);
+                            sent[0] += chunk.length;
+                        }
+                        if (sent[0] >= total && !finished[0]) {
+                            finished[0] = true;
+                            socket.send("pumped " + sent[0]);
+                        }
+                    };
+                    socket.addEventListener(EventType.DRAIN, e -> {
+                        journal.record(tag, "drain at " + socket.bufferedAmount());
+                        pump.run();
+                    });
+                    pump.run();
                 }
                 case "double-close" -> {
                     socket.close(4000, "first");

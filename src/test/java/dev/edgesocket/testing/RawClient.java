@@ -130,6 +130,12 @@ public final class RawClient implements AutoCloseable {
 
     /** Writes one frame; {@code masked=false} breaks RFC 6455 on purpose. */
     public void sendFrame(boolean fin, int rsv, int opcode, byte[] payload, boolean masked) throws IOException {
+        out.write(frame(fin, rsv, opcode, payload, masked));
+        out.flush();
+    }
+
+    /** The bytes of one frame, to send several in one write. */
+    public static byte[] frame(boolean fin, int rsv, int opcode, byte[] payload, boolean masked) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.write((fin ? 0x80 : 0) | (rsv << 4) | opcode);
         int maskBit = masked ? 0x80 : 0;
@@ -156,8 +162,17 @@ public final class RawClient implements AutoCloseable {
             }
         }
         frame.write(body, 0, body.length);
-        out.write(frame.toByteArray());
-        out.flush();
+        return frame.toByteArray();
+    }
+
+    /** The bytes of a masked close frame with a code and reason. */
+    public static byte[] closeFrame(int code, String reason) {
+        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = new byte[2 + r.length];
+        payload[0] = (byte) (code >>> 8);
+        payload[1] = (byte) code;
+        System.arraycopy(r, 0, payload, 2, r.length);
+        return frame(true, 0, CLOSE, payload, true);
     }
 
     public void sendText(String text) throws IOException {
@@ -165,12 +180,7 @@ public final class RawClient implements AutoCloseable {
     }
 
     public void sendClose(int code, String reason) throws IOException {
-        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
-        byte[] payload = new byte[2 + r.length];
-        payload[0] = (byte) (code >>> 8);
-        payload[1] = (byte) code;
-        System.arraycopy(r, 0, payload, 2, r.length);
-        sendFrame(true, 0, CLOSE, payload, true);
+        sendRaw(closeFrame(code, reason));
     }
 
     /** Reads the next frame from the server. */

@@ -35,8 +35,11 @@ public final class WsClient implements AutoCloseable {
     private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
 
-    private WsClient(WebSocket socket) {
+    private final java.util.Map<String, String> handshake;
+
+    private WsClient(WebSocket socket, java.util.Map<String, String> handshake) {
         this.socket = socket;
+        this.handshake = handshake;
         socket.textMessageHandler(received::add);
         socket.binaryMessageHandler(buffer -> received.add(buffer.getBytes()));
         socket.closeHandler(v -> {
@@ -49,9 +52,19 @@ public final class WsClient implements AutoCloseable {
     }
 
     public static WsClient connect(URI base, String path, String... protocols) {
+        return connect(false, base, path, protocols);
+    }
+
+    /** Connects offering permessage-deflate (Vert.x's, that is Netty's, implementation). */
+    public static WsClient connectCompressed(URI base, String path) {
+        return connect(true, base, path);
+    }
+
+    private static WsClient connect(boolean compression, URI base, String path, String... protocols) {
         WebSocketClient client = VERTX.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxFrameSize(MAX)
                 .setMaxMessageSize(MAX)
+                .setTryUsePerMessageCompression(compression)
                 .setConnectTimeout(10_000));
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setHost(base.getHost())
@@ -59,11 +72,23 @@ public final class WsClient implements AutoCloseable {
                 .setURI(path)
                 .setSubProtocols(protocols.length == 0 ? null : List.of(protocols));
         try {
-            WebSocket socket = client.connect(options).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
-            return new WsClient(socket);
+            java.util.Map<String, String> handshake = new java.util.concurrent.ConcurrentHashMap<>();
+            WebSocket socket = client.connect(options).map(ws -> {
+                // The handshake's headers are readable only now, as the socket is handed over.
+                if (ws.headers() != null) {
+                    ws.headers().forEach(h -> handshake.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
+                }
+                return ws;
+            }).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+            return new WsClient(socket, handshake);
         } catch (Exception e) {
             throw new AssertionError("Could not connect to " + path + ": " + e, e);
         }
+    }
+
+    /** A header of the server's handshake response, or null. */
+    public String handshakeHeader(String name) {
+        return handshake.get(name.toLowerCase(java.util.Locale.ROOT));
     }
 
     public String subProtocol() {

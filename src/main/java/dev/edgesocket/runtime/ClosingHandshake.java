@@ -1,0 +1,186 @@
+package dev.edgesocket.runtime;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import dev.edgesocket.api.CloseEvent;
+import dev.edgesocket.api.ErrorEvent;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
+
+/**
+ * How one socket ends, whoever ends it: the client's close frame, the script's {@code close()}, a
+ * protocol violation, a dead or non-reading peer, or a lost connection. Records the close once, with
+ * its true cause, and raises the one {@code close} event.
+ * <p>
+ * Ordering rule: what the peer ends (its close frame, a violation) is handled only after the
+ * listeners of the messages that arrived before it have run and their sends have been queued, as on
+ * Deno, which reads the next frame only once the last event was handled. With {@code dispatch=worker}
+ * that means waiting behind the socket's queued events, for {@code edgesocket.close-timeout} at most,
+ * so that a stuck listener cannot hold the connection; on the event loop it is so already.
+ * <p>
+ * Confined to the connection's event loop.
+ */
+final class ClosingHandshake {
+
+    private static final Logger LOG = Logger.getLogger(ClosingHandshake.class);
+    /** How long a connection failed for a protocol error may drain the client's last bytes before it is closed. */
+    private static final long LINGER_MILLIS = 2000;
+
+    private final EdgeWebSocket socket;
+    private final Channel channel;
+    private final Outbound out;
+    private final long closeTimeoutMillis;
+
+    private boolean closeFrameReceived;
+    private int receivedCode = CloseCodes.NO_STATUS;
+    private String receivedReason = "";
+    private boolean failed;
+    private int failureCode;
+    private String failureReason;
+    private boolean closeEventRaised;
+    private ScheduledFuture<?> closeTimer;
+
+    ClosingHandshake(EdgeWebSocket socket, Channel channel, Outbound out, long closeTimeoutMillis) {
+        this.socket = socket;
+        this.channel = channel;
+        this.out = out;
+        this.closeTimeoutMillis = closeTimeoutMillis;
+    }
+
+    /** The client's close frame ({@code code < 0}: none in it): answer it, then drop the connection. */
+    void onCloseFrame(int code, String reason) {
+        afterQueuedEvents(() -> answerClose(code, reason));
+    }
+
+    private void answerClose(int code, String reason) {
+        if (closeFrameReceived || closeEventRaised) {
+            return;
+        }
+        closeFrameReceived = true;
+        receivedCode = code < 0 ? CloseCodes.NO_STATUS : code;
+        receivedReason = reason == null ? "" : reason;
+        socket.closingStarted();
+        if (out.sealed()) {
+            channel.close();
+        } else {
+            // RFC 6455 5.5.1: answer with a close frame that echoes the status code.
+            out.close(code, receivedReason).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** The peer broke the protocol: fail the connection once earlier messages' listeners have run. */
+    void onViolation(int code, String reason, String message, Throwable cause) {
+        afterQueuedEvents(() -> fail(code, reason, message, cause));
+    }
+
+    /** Starts a server-initiated close and waits up to close-timeout for the client's answer. */
+    void start(int code, String reason) {
+        if (out.sealed() || !channel.isActive()) {
+            return;
+        }
+        out.close(code, reason);
+        if (closeFrameReceived) {
+            channel.close();
+        } else {
+            closeTimer = channel.eventLoop().schedule(() -> {
+                LOG.debugf("Socket %s: no close frame from the client within the close timeout", socket.id());
+                channel.close();
+            }, closeTimeoutMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Fails the connection: the script sees {@code error}, then {@code close} with this code and
+     * {@code wasClean=false}. The close frame is sent and the connection dropped without waiting for the
+     * client, so a dead or hostile peer holds nothing.
+     */
+    void fail(int code, String reason, String errorMessage, Throwable cause) {
+        if (failed || closeEventRaised) {
+            return;
+        }
+        failed = true;
+        failureCode = code;
+        failureReason = reason;
+        socket.failing();
+        socket.raiseError(new ErrorEvent(errorMessage, cause, socket));
+        boolean peerIsTalking = code == CloseCodes.PROTOCOL_ERROR || code == CloseCodes.INVALID_PAYLOAD
+                || code == CloseCodes.MESSAGE_TOO_BIG;
+        if (!out.sealed() && channel.isActive()) {
+            ChannelFuture sent = out.close(code, reason);
+            if (peerIsTalking && channel instanceof DuplexChannel duplex) {
+                // The client is still sending (say the rest of an oversized message). Closing now, with its
+                // bytes unread, would make the kernel answer with a reset that can destroy our close frame
+                // before the client reads it. So: send the close frame, half-close, read and drop what still
+                // comes for a moment, then close.
+                channel.config().setAutoRead(true);
+                sent.addListener(f -> duplex.shutdownOutput());
+                closeTimer = channel.eventLoop().schedule(() -> {
+                    channel.close();
+                }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            }
+        }
+        // A dead peer (no pong) or one that does not read (1008) must not hold the connection.
+        channel.close();
+    }
+
+    /** The connection is gone: raise the one close event, with its true cause. */
+    void onDisconnected() {
+        if (closeEventRaised) {
+            return;
+        }
+        closeEventRaised = true;
+        if (closeTimer != null) {
+            closeTimer.cancel(false);
+        }
+        CloseEvent event;
+        if (failed) {
+            event = new CloseEvent(failureCode, failureReason, false, socket);
+        } else if (closeFrameReceived) {
+            event = new CloseEvent(receivedCode, receivedReason, out.sealed(), socket);
+        } else {
+            socket.raiseError(new ErrorEvent("The connection was lost without a close frame.", null, socket));
+            event = new CloseEvent(CloseCodes.ABNORMAL, "", false, socket);
+        }
+        socket.closed(event);
+    }
+
+    /**
+     * Runs {@code action} on the event loop once the socket's events queued so far have run (worker
+     * dispatch), or within close-timeout at the latest; at once with event-loop dispatch.
+     */
+    private void afterQueuedEvents(Runnable action) {
+        if (!socket.workerDispatch()) {
+            action.run();
+            return;
+        }
+        Once once = new Once(action);
+        once.timer = channel.eventLoop().schedule(once, closeTimeoutMillis, TimeUnit.MILLISECONDS);
+        socket.events().execute(() -> channel.eventLoop().execute(once));
+    }
+
+    /** An action that runs the first time it is called, on the event loop; its timer goes with it. */
+    private static final class Once implements Runnable {
+        private Runnable action;
+        ScheduledFuture<?> timer;
+
+        Once(Runnable action) {
+            this.action = action;
+        }
+
+        @Override
+        public void run() {
+            Runnable a = action;
+            if (a != null) {
+                action = null;
+                timer.cancel(false);
+                a.run();
+            }
+        }
+    }
+}

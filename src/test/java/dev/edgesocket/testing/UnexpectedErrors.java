@@ -1,0 +1,92 @@
+package dev.edgesocket.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Fails the test during which the server logged an ERROR that no test asked for: an ERROR in production
+ * logs pages someone. Registered for every test (junit-platform.properties turns on extension
+ * autodetection). A test provokes an ERROR on purpose by making its cause say "on purpose".
+ */
+public final class UnexpectedErrors implements BeforeEachCallback, AfterEachCallback {
+
+    private static final Collector COLLECTOR = new Collector();
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        // Installed on the root logger once the application has started (it sets up logging itself).
+        Logger root = Logger.getLogger("");
+        for (Handler h : root.getHandlers()) {
+            if (h == COLLECTOR) {
+                return;
+            }
+        }
+        root.addHandler(COLLECTOR);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        List<String> errors = COLLECTOR.drain();
+        if (!errors.isEmpty()) {
+            fail("The server logged " + errors.size() + " unexpected ERROR line(s) during this test:\n"
+                    + String.join("\n", errors));
+        }
+    }
+
+    private static final class Collector extends Handler {
+        private final List<String> errors = new ArrayList<>();
+
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() < Level.SEVERE.intValue() || expected(record)) {
+                return;
+            }
+            String message = record.getMessage();
+            Object[] params = record.getParameters();
+            if (params != null && params.length > 0 && message != null) {
+                try {
+                    message = String.format(message, params);
+                } catch (RuntimeException e) {
+                    // keep the pattern as it is
+                }
+            }
+            synchronized (this) {
+                errors.add("  [" + record.getLoggerName() + "] " + message
+                        + (record.getThrown() == null ? "" : ": " + record.getThrown()));
+            }
+        }
+
+        private static boolean expected(LogRecord record) {
+            for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
+                if (t.getMessage() != null && t.getMessage().contains("on purpose")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        synchronized List<String> drain() {
+            List<String> copy = List.copyOf(errors);
+            errors.clear();
+            return copy;
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
