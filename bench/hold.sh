@@ -5,6 +5,9 @@
 # batched per event loop like edgesocket; SERVER=vertx-ping-per-socket, the same with one Vert.x timer per socket.
 # Reports sockets wrongly closed, server CPU during the hold, RSS and live heap per socket, and the
 # ping round trip. Usage: bench/hold.sh            (N=15000 T=300 by default; N=2000 T=30 for a quick look)
+# COMPRESSION=1 turns permessage-deflate on for the zone and has every client offer it (keeping its context,
+# as browsers do) and send one 207-byte text, so that each socket holds the inflater that costs the most;
+# COMPRESSION=1 NO_CONTEXT=1 has the clients offer client_no_context_takeover too (no inflater is kept).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-15000}
@@ -39,6 +42,7 @@ taskset -c 0 java -Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch ${SERVER_OP
   '-Dedgesocket.zones."echo".websockets.idle-timeout=10s' \
   '-Dedgesocket.zones."echo".websockets.max-idle=0' \
   '-Dedgesocket.zones."echo".websockets.max-connections=20000' \
+  "-Dedgesocket.zones.\"echo\".websockets.compression=$([ "${COMPRESSION:-0}" = 1 ] && echo true || echo false)" \
   -Dquarkus.log.category.\"dev.edgesocket.examples\".level=WARN \
   -jar target/quarkus-app/quarkus-run.jar > "$OUT/hold-server.log" 2>&1 &
 fi
@@ -67,7 +71,8 @@ IDLE_WINDOW=$(( T > 60 ? 30 : 10 ))
 ITICKS0=$(cpu_ticks); IT0=$(date +%s.%N); sleep $IDLE_WINDOW; ITICKS1=$(cpu_ticks); IT1=$(date +%s.%N)
 
 : > "$OUT/hold-client.log" # no READY left from an earlier run
-taskset -c 1 $LOADGEN hold url=ws://127.0.0.1:$PORT/echo connections=$N seconds=$T perSource=5000 firstSource=${FIRST_SOURCE:-2} > "$OUT/hold-client.log" 2>&1 &
+taskset -c 1 $LOADGEN hold url=ws://127.0.0.1:$PORT/echo connections=$N seconds=$T perSource=5000 firstSource=${FIRST_SOURCE:-2} \
+  $([ "${COMPRESSION:-0}" = 1 ] && echo "compress=true noContext=$([ "${NO_CONTEXT:-0}" = 1 ] && echo true || echo false) hello=$(printf 'hello-compressed-world-%.0s' $(seq 1 9))") > "$OUT/hold-client.log" 2>&1 &
 CLIENT=$!
 until grep -q READY "$OUT/hold-client.log"; do
   kill -0 $CLIENT 2>/dev/null || { cat "$OUT/hold-client.log"; exit 1; }
@@ -95,4 +100,4 @@ awk -v n="$OPENED" -v r0="$RSS0" -v r1="$RSS1" -v h0="$HEAP0" -v h1="$HEAP1" -v 
   printf "|---|---|---|---|---|---|\n"
   printf "| %d | %.1f KB | %.1f KB | %.2f %% | %.2f %% | %.2f %% of one core |\n", n, (r1 - r0) * 1.024 / n, (h1 - h0) * 1.024 / n, hold_cpu, idle_cpu, hold_cpu - idle_cpu
   printf "(RSS %d -> %d KiB, heap after full GC %d -> %d KiB; of the CPU while holding, %.2f %% is kernel time)\n", r0, r1, h0, h1, 100 * (s1 - s0) / hz / (t1 - t0)
-}' | tee "$OUT/hold-$SERVER-$(date +%Y%m%d-%H%M).txt"
+}' | tee "$OUT/hold-$SERVER$([ "${COMPRESSION:-0}" = 1 ] && echo -deflate)$([ "${NO_CONTEXT:-0}" = 1 ] && echo -nocontext)-$(date +%Y%m%d-%H%M).txt"

@@ -38,7 +38,18 @@ final class HoldMode {
         inFlight = o.integer("inFlight", 200);
         // A second hold client next to a first one starts at a later address: firstSource=3 means 127.0.0.3.
         firstSource = o.integer("firstSource", 2);
+        compress = o.flag("compress", false);
+        hello = o.text("hello", "");
+        noContext = o.flag("noContext", false);
     }
+
+    /** With compress: also offer client_no_context_takeover, so the server keeps no inflater between messages. */
+    private final boolean noContext;
+
+    /** Offer permessage-deflate (Vert.x keeps its context: the server then keeps an inflater per socket). */
+    private final boolean compress;
+    /** A text each socket sends once after opening, so that compressed sockets have inflated something. */
+    private final String hello;
 
     int run() throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
@@ -47,6 +58,8 @@ final class HoldMode {
             clients.add(vertx.createWebSocketClient(new WebSocketClientOptions()
                     .setLocalAddress("127.0.0." + (firstSource + s))
                     .setConnectTimeout(30_000)
+                    .setTryUsePerMessageCompression(compress)
+                    .setCompressionAllowClientNoContext(noContext)
                     .setMaxConnections(connections)));
         }
         AtomicInteger opened = new AtomicInteger();
@@ -68,6 +81,9 @@ final class HoldMode {
                     sockets.add(ws);
                     opened.incrementAndGet();
                     ws.closeHandler(v -> closedEarly.incrementAndGet());
+                    if (!hello.isEmpty()) {
+                        ws.writeTextMessage(hello);
+                    }
                 } else {
                     if (failed.incrementAndGet() <= 5) {
                         System.err.println("connect failed: " + ar.cause());

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * The load generator: {@code java -jar loadgen.jar <mode> key=value ...}. Modes: {@code hold}
  * (idle connections that answer pings), {@code echo} (closed-loop throughput) and {@code rate}
- * (a fixed offered load). Each prints one result line {@code RESULT key=value ...} for the scripts.
+ * (a fixed offered load) and {@code fragments} (messages in tiny fragments, for the fragment benchmark). Each prints one result line {@code RESULT key=value ...} for the scripts.
  */
 public final class LoadGen {
 
@@ -32,6 +32,7 @@ public final class LoadGen {
             case "echo" -> new EchoMode(o, false).run();
             case "rate" -> new EchoMode(o, true).run();
             case "rtt" -> new RttMode(o).run();
+            case "fragments" -> new FragmentMode(o).run();
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         };
         System.exit(code);
