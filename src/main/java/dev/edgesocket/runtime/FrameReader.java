@@ -41,7 +41,8 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
     private long remaining;
     private int mask;
     private int maskOffset;
-    private final byte[] control = new byte[MAX_CONTROL_PAYLOAD];
+    /** A control frame's payload; allocated at the first one that has any (most sockets never get one). */
+    private byte[] control;
     private int controlLength;
     /** No more frames are read: after the client's close frame, or once the connection was failed. */
     private boolean done;
@@ -164,6 +165,9 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
                 return violation("Reserved bits set", "A control frame has RSV1 set.");
             }
             controlLength = 0;
+            if (control == null && length > 0) {
+                control = new byte[MAX_CONTROL_PAYLOAD];
+            }
         } else {
             if (opcode > BINARY) {
                 return violation("Reserved opcode " + opcode, "A frame has the reserved opcode " + opcode + ".");
@@ -198,7 +202,7 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
                 onClose();
                 return false;
             }
-            case PING -> socket.onPing(Unpooled.copiedBuffer(control, 0, controlLength));
+            case PING -> socket.onPing(controlLength == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(control, 0, controlLength));
             case PONG -> socket.onPong();
             default -> {
                 if (!messages.endFrame(fin)) {

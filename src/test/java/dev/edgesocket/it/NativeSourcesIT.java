@@ -23,8 +23,17 @@ class NativeSourcesIT {
     @Test
     void nativeImageInputsCarryOurRegistrations() throws Exception {
         // The build of the JVM jar has run; this builds the native inputs beside it (quarkus-app is untouched).
-        ExternalClients.run(Path.of("."), 600, "./mvnw", "-B", "-q", "package", "-Dnative",
-                "-Dquarkus.native.sources-only=true", "-DskipTests");
+        // That build also rewrites target/quarkus-artifact.properties, which tells @QuarkusIntegrationTest what
+        // to launch; it is put back afterwards, so the ITs that run after this one (failsafe's order is the
+        // file system's) still launch the JVM jar.
+        Path artifact = Path.of("target/quarkus-artifact.properties");
+        byte[] jvmArtifact = Files.readAllBytes(artifact);
+        try {
+            ExternalClients.run(Path.of("."), 600, "./mvnw", "-B", "-q", "package", "-Dnative",
+                    "-Dquarkus.native.sources-only=true", "-DskipTests");
+        } finally {
+            Files.write(artifact, jvmArtifact);
+        }
         String args = Files.readString(SOURCES.resolve("native-image.args"), StandardCharsets.UTF_8);
         assertTrue(args.contains("io.quarkus.runner.Feature"), "the Quarkus feature drives the build");
         assertTrue(args.contains("--no-fallback"), "no JVM fallback image");
