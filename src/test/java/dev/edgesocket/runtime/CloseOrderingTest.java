@@ -43,34 +43,28 @@ class CloseOrderingTest {
     @ParameterizedTest
     @ValueSource(strings = {"/lab", "/lab-loop"})
     void theReplyToTheLastMessageLeavesBeforeTheCloseReply(String path) throws Exception {
-        byte[] burst = concat(text("last words"), RawClient.closeFrame(1000, "done"));
-        for (int i = 0; i < ITERATIONS; i++) {
-            try (RawClient client = RawClient.handshake(base, path)) {
-                client.sendRaw(burst);
-                Frame first = client.readFrame();
-                assertEquals(RawClient.TEXT, first.opcode(), path + ", run " + i + ": the echo comes before the close");
-                assertEquals("Echo: last words", first.text());
-                Frame close = client.readFrame();
-                assertEquals(RawClient.CLOSE, close.opcode());
-                assertEquals(1000, close.closeCode(), "the client's code is echoed");
-            }
-        }
+        expectEchoBeforeClose(path, concat(text("last words"), RawClient.closeFrame(1000, "done")), "Echo: last words",
+                1000);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"/lab", "/lab-loop"})
     void aValidMessageIsAnsweredBeforeTheViolationThatFollowsIt(String path) throws Exception {
         // A valid message, then a frame with the reserved opcode 3 (Autobahn 4.1.3).
-        byte[] burst = concat(text("valid"), RawClient.frame(true, 0, 0x3, new byte[0], true));
+        expectEchoBeforeClose(path, concat(text("valid"), RawClient.frame(true, 0, 0x3, new byte[0], true)),
+                "Echo: valid", 1002);
+    }
+
+    private void expectEchoBeforeClose(String path, byte[] burst, String echo, int closeCode) throws Exception {
         for (int i = 0; i < ITERATIONS; i++) {
             try (RawClient client = RawClient.handshake(base, path)) {
                 client.sendRaw(burst);
                 Frame first = client.readFrame();
-                assertEquals(RawClient.TEXT, first.opcode(), path + ", run " + i + ": the echo comes before the 1002");
-                assertEquals("Echo: valid", first.text());
+                assertEquals(RawClient.TEXT, first.opcode(), path + ", run " + i + ": the echo comes before the close");
+                assertEquals(echo, first.text());
                 Frame close = client.readFrame();
                 assertEquals(RawClient.CLOSE, close.opcode());
-                assertEquals(1002, close.closeCode());
+                assertEquals(closeCode, close.closeCode());
             }
         }
     }
