@@ -19,7 +19,7 @@ import dev.edgesocket.zone.ZoneSettings;
 final class SettingsPatch {
 
     static final List<String> FIELDS = List.of("enabled", "subprotocols", "idleTimeout", "maxIdle", "maxConnections",
-            "maxMessageSize", "maxBufferedAmount");
+            "maxMessageSize", "maxBufferedAmount", "maxFragments", "compression");
 
     private SettingsPatch() {
     }
@@ -45,6 +45,7 @@ final class SettingsPatch {
     private static String problem(String name, JsonNode value) {
         switch (name) {
             case "enabled":
+            case "compression":
                 return value.isBoolean() ? null : "must be true or false";
             case "subprotocols":
                 if (!value.isArray()) {
@@ -58,16 +59,36 @@ final class SettingsPatch {
                 return null;
             case "idleTimeout":
             case "maxIdle":
-                return wholeNumber(value, 0, Integer.MAX_VALUE, "a whole number of seconds, 0 or more");
+                return seconds(value);
             case "maxConnections":
                 return wholeNumber(value, 0, Integer.MAX_VALUE, "a whole number, 0 or more");
             case "maxMessageSize":
                 return wholeNumber(value, 1, Integer.MAX_VALUE, "a whole number of bytes from 1 to 2147483647");
             case "maxBufferedAmount":
                 return wholeNumber(value, 1, Long.MAX_VALUE, "a whole number of bytes, 1 or more");
+            case "maxFragments":
+                return wholeNumber(value, 1, Integer.MAX_VALUE, "a whole number of frames from 1 to 2147483647");
             default:
                 return "is not a setting; the settings are " + String.join(", ", FIELDS);
         }
+    }
+
+    /** Seconds to the millisecond (30, 1.5, 0.25), as the properties take them ({@code 1500ms}). */
+    private static String seconds(JsonNode value) {
+        String what = "must be a number of seconds, 0 or more, to the millisecond (such as 30 or 1.5)";
+        if (!value.isNumber()) {
+            return what;
+        }
+        java.math.BigDecimal v = value.decimalValue();
+        if (v.signum() < 0 || v.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0
+                || v.stripTrailingZeros().scale() > 3) {
+            return what + ", got " + v.toPlainString();
+        }
+        return null;
+    }
+
+    static Duration toDuration(JsonNode seconds) {
+        return Duration.ofMillis(seconds.decimalValue().movePointRight(3).longValueExact());
     }
 
     private static String wholeNumber(JsonNode value, long min, long max, String what) {
@@ -101,15 +122,16 @@ final class SettingsPatch {
                 subprotocols.add(item.asText());
             }
         }
-        Duration idleTimeout = websockets.has("idleTimeout") ? Duration.ofSeconds(websockets.get("idleTimeout").asLong())
-                : base.idleTimeout();
-        Duration maxIdle = websockets.has("maxIdle") ? Duration.ofSeconds(websockets.get("maxIdle").asLong()) : base.maxIdle();
+        Duration idleTimeout = websockets.has("idleTimeout") ? toDuration(websockets.get("idleTimeout")) : base.idleTimeout();
+        Duration maxIdle = websockets.has("maxIdle") ? toDuration(websockets.get("maxIdle")) : base.maxIdle();
         int maxConnections = websockets.has("maxConnections") ? websockets.get("maxConnections").asInt() : base.maxConnections();
         long maxMessageSize = websockets.has("maxMessageSize") ? websockets.get("maxMessageSize").asLong() : base.maxMessageSize();
         long maxBufferedAmount = websockets.has("maxBufferedAmount") ? websockets.get("maxBufferedAmount").asLong()
                 : base.maxBufferedAmount();
+        int maxFragments = websockets.has("maxFragments") ? websockets.get("maxFragments").asInt() : base.maxFragments();
+        boolean compression = websockets.has("compression") ? websockets.get("compression").asBoolean() : base.compression();
         return new ZoneSettings(enabled, subprotocols, idleTimeout, maxIdle, maxConnections, maxMessageSize,
-                maxBufferedAmount, base.maxFragments(), base.compression());
+                maxBufferedAmount, maxFragments, compression);
     }
 
     /** {@code overrides} with the fields of {@code websockets} laid over it. */

@@ -200,7 +200,7 @@ public class ZoneResource {
     }
 
     @Schema(name = "WebSocketsFields", description = "Any subset of the zone's WebSocket settings")
-    public record WebSocketsFields(Boolean enabled, List<String> subprotocols, Long idleTimeout, Long maxIdle,
-            Integer maxConnections, Long maxMessageSize, Long maxBufferedAmount) {
+    public record WebSocketsFields(Boolean enabled, List<String> subprotocols, Double idleTimeout, Double maxIdle,
+            Integer maxConnections, Long maxMessageSize, Long maxBufferedAmount, Integer maxFragments, Boolean compression) {
     }
 }

@@ -99,6 +99,25 @@ class AdminApiTest {
     }
 
     @Test
+    void durationsKeepTheirMillisecondsAndTheFrameSettingsArePatchable() {
+        try {
+            api().contentType(ContentType.JSON)
+                    .body("{\"websockets\": {\"idleTimeout\": 1.5, \"maxFragments\": 100, \"compression\": true}}")
+                    .when().patch("/api/zones/admin").then().statusCode(200)
+                    .body("websockets.idleTimeout", equalTo(1.5f))
+                    .body("websockets.maxIdle", equalTo(120))
+                    .body("websockets.maxFragments", equalTo(100))
+                    .body("websockets.compression", equalTo(true));
+            patchRejected("{\"websockets\": {\"maxFragments\": 0, \"compression\": \"yes\"}}", "websockets.maxFragments")
+                    .body("errors.'websockets.compression'", equalTo("must be true or false"));
+        } finally {
+            api().contentType(ContentType.JSON)
+                    .body("{\"websockets\": {\"idleTimeout\": 30, \"maxFragments\": 16384, \"compression\": false}}")
+                    .when().patch("/api/zones/admin").then().statusCode(200);
+        }
+    }
+
+    @Test
     void rejectedPatchesSayWhatIsWrongAndChangeNothing() {
         String before = api().when().get("/api/zones/admin").then().extract().path("websockets").toString();
         patchRejected("{\"websockets\": {\"maxConnections\": 5", null)
@@ -110,8 +129,9 @@ class AdminApiTest {
                 .body("errors.'websockets.enabled'", equalTo("must be true or false"));
         patchRejected("{\"websockets\": {\"maxConnections\": -1}}", "websockets.maxConnections")
                 .body("errors.'websockets.maxConnections'", equalTo("must be a whole number, 0 or more, got -1"));
-        patchRejected("{\"websockets\": {\"idleTimeout\": -5, \"maxIdle\": 1.5, \"maxMessageSize\": 0}}", "websockets.idleTimeout")
-                .body("errors.'websockets.maxIdle'", equalTo("must be a whole number of seconds, 0 or more"))
+        patchRejected("{\"websockets\": {\"idleTimeout\": -5, \"maxIdle\": 1.0005, \"maxMessageSize\": 0}}", "websockets.idleTimeout")
+                .body("errors.'websockets.maxIdle'", equalTo(
+                        "must be a number of seconds, 0 or more, to the millisecond (such as 30 or 1.5), got 1.0005"))
                 .body("errors.'websockets.maxMessageSize'", containsString("from 1"))
                 .body("message", containsString("3 fields are wrong"));
         patchRejected("{\"websockets\": {\"subprotocols\": [\"ok\", \"not ok\"]}}", "websockets.subprotocols");
