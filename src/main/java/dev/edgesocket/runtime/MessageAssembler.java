@@ -112,8 +112,21 @@ final class MessageAssembler {
         ByteBuf message = buffer;
         buffer = null;
         inProgress = false;
-        if (compressed && deflate.clientNoContextTakeover()) {
-            endInflater(); // each message stands alone: no socket keeps an inflater between messages
+        if (compressed) {
+            if (deflate.clientNoContextTakeover()) {
+                endInflater(); // each message stands alone: no socket keeps an inflater between messages
+            } else if (inflater.finished()) {
+                // The client ended its stream with a final block (RFC 7692 7.2.3.3): the next message starts a new
+                // stream, whose window is what came out last. Messages shorter than the window carry only part of
+                // it, so a later reference further back fails as invalid data (1007), never as a wrong message.
+                inflater.reset();
+                int window = Math.min(message.readableBytes(), 32 * 1024);
+                if (window > 0) {
+                    byte[] dictionary = new byte[window];
+                    message.getBytes(message.writerIndex() - window, dictionary);
+                    inflater.setDictionary(dictionary);
+                }
+            }
         }
         try {
             socket.onMessage(text, message);

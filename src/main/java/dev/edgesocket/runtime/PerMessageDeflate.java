@@ -61,6 +61,7 @@ final class PerMessageDeflate {
         }
         boolean clientNoContext = false;
         int serverBits = 15;
+        boolean serverBitsOffered = false;
         Set<String> seen = new HashSet<>();
         for (String part : parts.subList(1, parts.size())) {
             String param = part.trim();
@@ -91,6 +92,7 @@ final class PerMessageDeflate {
                         return null;
                     }
                     serverBits = bits;
+                    serverBitsOffered = true;
                 }
                 case "client_max_window_bits" -> {
                     // A hint that the client can limit its window; we inflate any window, so we set no limit.
@@ -107,7 +109,8 @@ final class PerMessageDeflate {
         if (clientNoContext) {
             response.append("; client_no_context_takeover");
         }
-        if (serverBits < 15) {
+        if (serverBitsOffered) {
+            // RFC 7692 7.1.2.1: the server accepts the limit by answering it, with the same or a smaller value.
             response.append("; server_max_window_bits=").append(serverBits);
         }
         return new Agreement(clientNoContext, serverBits, response.toString());
