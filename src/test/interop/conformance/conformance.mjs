@@ -260,6 +260,7 @@ function agreeDeflate(offerHeader, answer) {
     if (!names.has(e.name)) throw new Error(`the server answered with the extension "${e.name}", which was not offered`);
   }
   if (elements.length > 1) throw new Error(`the server answered with ${elements.length} extensions: "${answer}"`);
+  if (elements[0].name !== 'permessage-deflate') throw new Error(`the server accepted "${elements[0].name}", which no one implements`);
   const r = new Map();
   for (const [name, value] of elements[0].params) {
     if (!PMD_PARAMS.includes(name)) throw new Error(`unknown parameter "${name}" in the answer "${answer}"`);
