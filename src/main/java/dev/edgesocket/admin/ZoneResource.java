@@ -86,12 +86,17 @@ public class ZoneResource {
     @APIResponse(responseCode = "400", description = "Malformed JSON, unknown fields, wrong types or values out of range",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such zone", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Response patch(@PathParam("zone") String name, @QueryParam("closeExisting") @DefaultValue("false") boolean closeExisting,
+    public Response patch(@PathParam("zone") String name, @QueryParam("closeExisting") @DefaultValue("false") String closeExistingParam,
             String body) throws IOException {
         Zone zone = zones.named(name).orElse(null);
         if (zone == null) {
             return noZone(name);
         }
+        if (!closeExistingParam.equals("true") && !closeExistingParam.equals("false")) {
+            return badRequest("closeExisting must be true or false, got '" + closeExistingParam + "'. Nothing was changed.",
+                    Map.of());
+        }
+        boolean closeExisting = Boolean.parseBoolean(closeExistingParam);
         JsonNode root;
         try {
             root = body == null || body.isBlank() ? null : json.readTree(body);
@@ -134,11 +139,18 @@ public class ZoneResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = SessionPage.class)))
     @APIResponse(responseCode = "400", description = "Bad paging parameters", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such zone", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Response sessions(@PathParam("zone") String name, @QueryParam("limit") @DefaultValue("100") int limit,
+    public Response sessions(@PathParam("zone") String name, @QueryParam("limit") @DefaultValue("100") String limitParam,
             @QueryParam("after") String after) {
         Zone zone = zones.named(name).orElse(null);
         if (zone == null) {
             return noZone(name);
+        }
+        // Taken as text and parsed here: a malformed number gets the API's 400, not the framework's bare 404.
+        int limit;
+        try {
+            limit = Integer.parseInt(limitParam.trim());
+        } catch (NumberFormatException e) {
+            return badRequest("limit must be a whole number from 1 to " + MAX_PAGE + ", got '" + limitParam + "'.", Map.of());
         }
         if (limit < 1 || limit > MAX_PAGE) {
             return badRequest("limit must be from 1 to " + MAX_PAGE + ", got " + limit + ".", Map.of());

@@ -43,12 +43,47 @@ public final class Response {
         return new Response(status, List.of(Map.entry("Content-Type", contentType)), body.clone());
     }
 
-    /** Adds a header line (several lines of one name are kept). */
+    /**
+     * Adds a header line (several lines of one name are kept). On the response of {@code upgradeWebSocket()}
+     * the added headers go into the handshake's 101 (say {@code Set-Cookie}); the handshake's own headers
+     * ({@code Upgrade}, {@code Connection}, {@code Sec-WebSocket-*}) stay the server's.
+     *
+     * @throws IllegalArgumentException when the name is not an HTTP token or the value holds CR, LF or another
+     *                                  control character (RFC 9110, section 5)
+     */
     public Response withHeader(String name, String value) {
+        checkHeader(name, value);
         List<Map.Entry<String, String>> copy = new ArrayList<>(headers.size() + 1);
         copy.addAll(headers);
         copy.add(Map.entry(name, value));
         return new Response(status, Collections.unmodifiableList(copy), body);
+    }
+
+    private static void checkHeader(String name, String value) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("A header name must not be empty.");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= 0x20 || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+                throw new IllegalArgumentException("The header name '" + printable(name)
+                        + "' is not an HTTP token: use letters, digits and !#$%&'*+-.^_`|~ only.");
+            }
+        }
+        if (value == null) {
+            throw new IllegalArgumentException("The value of header '" + name + "' must not be null.");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7F) {
+                throw new IllegalArgumentException("The value of header '" + name
+                        + "' holds a control character (CR, LF or another), which would break the response.");
+            }
+        }
+    }
+
+    private static String printable(String s) {
+        return s.replaceAll("\\p{Cntrl}", "?");
     }
 
     public Response withStatus(int newStatus) {

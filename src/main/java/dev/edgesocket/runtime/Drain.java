@@ -49,6 +49,14 @@ public class Drain {
         this.zones = zones;
         this.period = config.shutdown().drainPeriod();
         this.timeout = config.shutdown().drainTimeout();
+        Duration closeTimeout = config.closeTimeout();
+        if (timeout.compareTo(period.plus(closeTimeout)) <= 0) {
+            // The last socket is closed at the end of the period and may take the close timeout to answer.
+            throw new IllegalStateException("edgesocket.shutdown.drain-timeout (" + timeout
+                    + ") must be longer than edgesocket.shutdown.drain-period (" + period
+                    + ") plus edgesocket.close-timeout (" + closeTimeout
+                    + "), or the last client is cut off before its close handshake can finish.");
+        }
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -105,10 +113,13 @@ public class Drain {
             }
         }
         long deadline = start + timeout.toNanos();
-        while (openSockets() > 0 && System.nanoTime() < deadline) {
+        while (placesTaken() > 0 && System.nanoTime() < deadline) {
+            // Sockets admitted before the drain but opened after the snapshot above get their 1001 too
+            // (close() on a socket already closing does nothing).
+            closeAll();
             sleepUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20));
         }
-        int left = openSockets();
+        int left = placesTaken();
         if (left > 0) {
             LOG.warnf("%d sockets did not finish their close handshake within %s; they are dropped", left, timeout);
         } else {
@@ -117,10 +128,23 @@ public class Drain {
         drained = true;
     }
 
-    private int openSockets() {
+    private void closeAll() {
+        for (Zone zone : zones.all()) {
+            for (ZoneSocket socket : zone.openSockets()) {
+                try {
+                    socket.close(CloseCodes.GOING_AWAY, REASON);
+                } catch (RuntimeException e) {
+                    LOG.debugf(e, "Could not close socket %s", socket.id());
+                }
+            }
+        }
+    }
+
+    /** Open sockets, and upgrades admitted before the drain that may still open. */
+    private int placesTaken() {
         int n = 0;
         for (Zone zone : zones.all()) {
-            n += zone.openSocketCount();
+            n += zone.placesTaken();
         }
         return n;
     }

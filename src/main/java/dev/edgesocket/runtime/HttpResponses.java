@@ -10,6 +10,8 @@ import io.vertx.ext.web.RoutingContext;
 /** Writes responses to Vert.x: a script's {@link Response}, or one of our plain-sentence errors. */
 final class HttpResponses {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(HttpResponses.class);
+
     private HttpResponses() {
     }
 
@@ -18,11 +20,23 @@ final class HttpResponses {
         if (out.ended() || out.closed()) {
             return; // the client went away while the script ran
         }
-        out.setStatusCode(response.status());
-        for (Map.Entry<String, String> header : response.headers()) {
-            out.headers().add(header.getKey(), header.getValue());
+        try {
+            out.setStatusCode(response.status());
+            for (Map.Entry<String, String> header : response.headers()) {
+                out.headers().add(header.getKey(), header.getValue());
+            }
+            out.end(Buffer.buffer(response.body()));
+        } catch (RuntimeException e) {
+            // Whatever Vert.x refuses while writing, the client gets a status line, never a hung request.
+            LOG.errorf(e, "A response to %s %s could not be written", rc.request().method(), rc.request().path());
+            if (!out.headWritten()) {
+                out.headers().clear();
+                out.setStatusCode(500).putHeader("Content-Type", "text/plain; charset=utf-8")
+                        .end("The server could not write the zone's response.\n");
+            } else {
+                rc.request().connection().close();
+            }
         }
-        out.end(Buffer.buffer(response.body()));
     }
 
     /** A plain-text error whose body is one sentence saying what was wrong. */

@@ -31,8 +31,8 @@ public final class SessionBridge extends Endpoint {
         Channel channel = ((UndertowSession) session).getChannel();
         EdgeWebSocket socket = channel.attr(PENDING_SOCKET).getAndSet(null);
         if (socket == null) {
-            // Only the request filter routes upgrades here, so this means a bug, not a client's doing.
-            LOG.error("A WebSocket session opened without a socket from a script; closing it");
+            // Only the request filter routes approved upgrades here; a client must never be able to reach this.
+            LOG.warn("A WebSocket session opened without a socket from a script; closing it");
             try {
                 session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "No script"));
             } catch (IOException e) {

@@ -1,6 +1,9 @@
 package dev.edgesocket.runtime;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 
 import jakarta.enterprise.event.Observes;
@@ -43,6 +46,11 @@ public class ZoneRequestFilter {
      */
     static final int PRIORITY = 120;
     private static final String APPROVED_SOCKET = "edgesocket.approved-socket";
+    private static final String UPGRADE_HEADERS = "edgesocket.upgrade-headers";
+    /** Headers the handshake owns: a script's copies of them would break it, so they are not merged. */
+    private static final Set<String> HANDSHAKE_HEADERS = Set.of("upgrade", "connection", "sec-websocket-accept",
+            "sec-websocket-protocol", "sec-websocket-extensions", "sec-websocket-version", "content-length",
+            "transfer-encoding");
 
     private final ZoneRegistry zones;
     private final SocketRuntime runtime;
@@ -66,7 +74,9 @@ public class ZoneRequestFilter {
 
     void handle(RoutingContext rc) {
         String path = rc.request().path();
-        if (UpgradeEndpoints.PATH.equals(path)) {
+        if (UpgradeEndpoints.isInternal(path)) {
+            // Undertow normalises the path before it matches its endpoint, so every spelling of the internal path
+            // (//x, /./x, %75, ;params) must be caught here: only an upgrade a script approved goes through.
             continueApprovedUpgrade(rc);
             return;
         }
@@ -129,10 +139,13 @@ public class ZoneRequestFilter {
     private void complete(RoutingContext rc, EdgeRequest request, Outcome outcome) {
         Zone zone = request.zone();
         WebSocketUpgrade upgrade = request.upgrade();
-        if (upgrade != null && outcome.response() != null && outcome.response() == upgrade.response()) {
+        if (upgrade != null && outcome.response() != null && outcome.response().status() == 101) {
+            // The upgrade response, or a copy of it with headers added (Response is immutable, so withHeader
+            // returns a copy): the added headers go into the handshake's 101.
             EdgeWebSocket socket = (EdgeWebSocket) upgrade.socket();
             request.handPlaceTo(socket);
             rc.put(APPROVED_SOCKET, socket);
+            rc.put(UPGRADE_HEADERS, outcome.response().headers());
             rc.reroute(UpgradeEndpoints.PATH);
             return;
         }
@@ -158,6 +171,12 @@ public class ZoneRequestFilter {
             HttpResponses.sentence(rc, 500, "The zone's script returned no response.", Map.of());
             return;
         }
+        if (response.status() == 101) {
+            LOG.errorf("The script of zone '%s' answered %s %s with a 101 of its own; only the response of "
+                    + "upgradeWebSocket() switches protocols", zone.name(), request.method(), request.path());
+            HttpResponses.sentence(rc, 500, "The zone's script answered 101 without upgrading the request.", Map.of());
+            return;
+        }
         // A script may call upgradeWebSocket and still answer otherwise; that socket never opens.
         HttpResponses.write(rc, response);
     }
@@ -169,6 +188,14 @@ public class ZoneRequestFilter {
             return;
         }
         rc.remove(APPROVED_SOCKET);
+        List<Map.Entry<String, String>> added = rc.get(UPGRADE_HEADERS);
+        if (added != null) {
+            for (Map.Entry<String, String> header : added) {
+                if (!HANDSHAKE_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                    rc.response().headers().add(header.getKey(), header.getValue());
+                }
+            }
+        }
         if (!socket.protocol().isEmpty()) {
             rc.response().headers().set("Sec-WebSocket-Protocol", socket.protocol());
         }

@@ -106,8 +106,8 @@ public interface EdgesocketConfig {
         @WithDefault("5s")
         Duration drainPeriod();
 
-        /** How long the drain waits for close handshakes in all before the process exits. */
-        @WithDefault("10s")
+        /** How long the drain waits for close handshakes in all; must exceed drain-period plus close-timeout. */
+        @WithDefault("15s")
         Duration drainTimeout();
     }
 

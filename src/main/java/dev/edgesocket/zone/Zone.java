@@ -85,6 +85,11 @@ public final class Zone {
         }
     }
 
+    /** Places taken: open sockets plus upgrades admitted whose handshake has not completed yet. */
+    public int placesTaken() {
+        return places.get();
+    }
+
     /** Gives back a place: the upgrade did not happen, or the socket closed. */
     public void releasePlace() {
         places.decrementAndGet();

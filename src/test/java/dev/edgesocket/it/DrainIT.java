@@ -59,4 +59,15 @@ class DrainIT {
                     "a JSON log line: " + drainLine);
         }
     }
+
+    @Test
+    void aDrainTimeoutThatCannotCoverThePeriodAndTheCloseTimeoutStopsTheServerAtStart() throws Exception {
+        try (PackagedServer server = PackagedServer.start(Path.of("target/drain-it/short-timeout.log"),
+                "edgesocket.shutdown.drain-period=5s", "edgesocket.close-timeout=5s",
+                "edgesocket.shutdown.drain-timeout=10s")) {
+            assertTrue(server.awaitExit(60) != 0, "the server refuses to start");
+            assertTrue(server.output().contains("edgesocket.shutdown.drain-timeout (PT10S) must be longer than "
+                    + "edgesocket.shutdown.drain-period (PT5S) plus edgesocket.close-timeout (PT5S)"), server.output());
+        }
+    }
 }

@@ -36,6 +36,16 @@ public class LabScript implements EdgeScript {
             return Response.text(401, "A token is required.").withHeader("WWW-Authenticate", "Bearer realm=\"lab\"")
                     .withHeader("X-Lab", "yes");
         }
+        if (respond.equals("bare-101")) {
+            return Response.status(101).withHeader("Upgrade", "websocket");
+        }
+        if (respond.equals("crlf-header")) {
+            try {
+                return Response.text(200, "ok").withHeader("X-Injected", "a\r\nSet-Cookie: evil=1");
+            } catch (IllegalArgumentException e) {
+                return Response.text(500, "refused: " + e.getMessage());
+            }
+        }
         if (respond.equals("throw")) {
             throw new IllegalStateException("the lab script failed on purpose");
         }
@@ -85,6 +95,9 @@ public class LabScript implements EdgeScript {
         }
 
         socket.addEventListener("open", event -> journal.record(tag, "open " + socket.readyState()));
+        if (respond.equals("cookie")) {
+            socket.addEventListener(EventType.CLOSE, event -> journal.record(tag, "cookie socket closed " + event.code()));
+        }
         socket.addEventListener(EventType.ERROR, event -> journal.record(tag, "error " + event.message()));
         socket.addEventListener(EventType.CLOSE, event -> journal.record(tag,
                 "close " + event.code() + " " + event.reason() + " " + event.wasClean() + " " + socket.readyState()));
@@ -192,6 +205,10 @@ public class LabScript implements EdgeScript {
                 default -> socket.send("Echo: " + text);
             }
         });
+        if (respond.equals("cookie")) {
+            // The natural way to add a header to the handshake: the upgrade survives the copy.
+            return upgrade.response().withHeader("Set-Cookie", "session=abc; HttpOnly").withHeader("Upgrade", "evil");
+        }
         return upgrade.response();
     }
 }
