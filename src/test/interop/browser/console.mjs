@@ -165,6 +165,31 @@ await step('a rejected change shows the 400 message', async () => {
   await waitText('#error-echo', 'websockets.maxConnections: must be a whole number, 0 or more, got -1');
 });
 
+await step('allowed origins: a page on another origin is refused, a page on an allowed origin connects', async () => {
+  // Only this page's origin (http://localhost:<port>) may open sockets; the same console served from
+  // http://127.0.0.1:<port> is another origin for the browser, which sends it as the Origin header.
+  const allowed = new URL(base).origin;
+  await saveZone({ maxConnections: 10000, allowedOrigins: allowed }); // the step before left -1 in the form
+  const other = await browser.newPage();
+  try {
+    const otherOrigin = new URL(base);
+    otherOrigin.hostname = otherOrigin.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
+    await other.goto(new URL('console', otherOrigin).href);
+    await other.fill('#zone-path', '/echo');
+    await other.click('#connect');
+    await other.waitForFunction(() => document.querySelector('#last-close')?.textContent.includes('1006'));
+    if ((await other.textContent('#ready-state')) !== 'CLOSED') throw new Error('the other origin was let in');
+  } finally {
+    await other.close();
+  }
+  await connect('/echo');
+  await waitText('#ready-state', 'OPEN');
+  await page.fill('#message', 'from an allowed origin');
+  await page.click('#send');
+  await waitText('#log', 'Echo: from an allowed origin');
+  await saveZone({ allowedOrigins: '' });
+});
+
 await step('the page works by keyboard', async () => {
   await page.focus('#zone-path');
   await page.keyboard.press('Tab');

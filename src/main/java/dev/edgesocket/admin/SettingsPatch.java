@@ -19,7 +19,7 @@ import dev.edgesocket.zone.ZoneSettings;
 final class SettingsPatch {
 
     static final List<String> FIELDS = List.of("enabled", "subprotocols", "idleTimeout", "maxIdle", "maxConnections",
-            "maxMessageSize", "maxBufferedAmount", "maxFragments", "compression");
+            "maxMessageSize", "maxBufferedAmount", "maxFragments", "compression", "allowedOrigins", "requireOrigin");
 
     private SettingsPatch() {
     }
@@ -44,8 +44,21 @@ final class SettingsPatch {
 
     private static String problem(String name, JsonNode value) {
         switch (name) {
+            case "allowedOrigins":
+                if (!value.isArray()) {
+                    return "must be a list of origins such as [\"https://app.example.com\", \"https://*.example.com\"]";
+                }
+                for (JsonNode item : value) {
+                    String problem = item.isTextual() ? dev.edgesocket.zone.OriginPolicy.problem(item.asText())
+                            : "every allowed origin must be a string";
+                    if (problem != null) {
+                        return problem;
+                    }
+                }
+                return null;
             case "enabled":
             case "compression":
+            case "requireOrigin":
                 return value.isBoolean() ? null : "must be true or false";
             case "subprotocols":
                 if (!value.isArray()) {
@@ -130,8 +143,17 @@ final class SettingsPatch {
                 : base.maxBufferedAmount();
         int maxFragments = websockets.has("maxFragments") ? websockets.get("maxFragments").asInt() : base.maxFragments();
         boolean compression = websockets.has("compression") ? websockets.get("compression").asBoolean() : base.compression();
+        List<String> allowedOrigins = base.allowedOrigins();
+        if (websockets.has("allowedOrigins")) {
+            allowedOrigins = new ArrayList<>();
+            for (JsonNode item : websockets.get("allowedOrigins")) {
+                allowedOrigins.add(item.asText());
+            }
+        }
+        boolean requireOrigin = websockets.has("requireOrigin") ? websockets.get("requireOrigin").asBoolean()
+                : base.requireOrigin();
         return new ZoneSettings(enabled, subprotocols, idleTimeout, maxIdle, maxConnections, maxMessageSize,
-                maxBufferedAmount, maxFragments, compression);
+                maxBufferedAmount, maxFragments, compression, allowedOrigins, requireOrigin);
     }
 
     /** {@code overrides} with the fields of {@code websockets} laid over it. */

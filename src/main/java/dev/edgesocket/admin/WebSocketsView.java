@@ -20,11 +20,14 @@ public record WebSocketsView(
         long maxMessageSize,
         long maxBufferedAmount,
         int maxFragments,
-        boolean compression) {
+        boolean compression,
+        List<String> allowedOrigins,
+        boolean requireOrigin) {
 
     static WebSocketsView of(ZoneSettings s) {
         return new WebSocketsView(s.enabled(), s.subprotocols(), seconds(s.idleTimeout()), seconds(s.maxIdle()),
-                s.maxConnections(), s.maxMessageSize(), s.maxBufferedAmount(), s.maxFragments(), s.compression());
+                s.maxConnections(), s.maxMessageSize(), s.maxBufferedAmount(), s.maxFragments(), s.compression(),
+                s.allowedOrigins(), s.requireOrigin());
     }
 
     /** 30 s as 30, 1500 ms as 1.5: whole seconds stay whole numbers in the JSON. */

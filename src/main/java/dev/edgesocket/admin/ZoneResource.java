@@ -213,6 +213,7 @@ public class ZoneResource {
 
     @Schema(name = "WebSocketsFields", description = "Any subset of the zone's WebSocket settings")
     public record WebSocketsFields(Boolean enabled, List<String> subprotocols, Double idleTimeout, Double maxIdle,
-            Integer maxConnections, Long maxMessageSize, Long maxBufferedAmount, Integer maxFragments, Boolean compression) {
+            Integer maxConnections, Long maxMessageSize, Long maxBufferedAmount, Integer maxFragments, Boolean compression,
+            List<String> allowedOrigins, Boolean requireOrigin) {
     }
 }

@@ -9,12 +9,13 @@ import dev.edgesocket.zone.Zone;
 public record ZoneView(String name, String path, String dispatch, WebSocketsView websockets, Live live) {
 
     /** Live counts since the server started. */
-    public record Live(int openSockets, long upgrades, long refusedDisabled, long refusedLimit) {
+    public record Live(int openSockets, long upgrades, long refusedDisabled, long refusedLimit, long refusedOrigin) {
     }
 
     static ZoneView of(Zone zone) {
         return new ZoneView(zone.name(), zone.path(), zone.dispatch().name().toLowerCase(Locale.ROOT).replace('_', '-'),
                 WebSocketsView.of(zone.settings()),
-                new Live(zone.openSocketCount(), zone.upgrades(), zone.refusedDisabled(), zone.refusedLimit()));
+                new Live(zone.openSocketCount(), zone.upgrades(), zone.refusedDisabled(), zone.refusedLimit(),
+                        zone.refusedOrigin()));
     }
 }

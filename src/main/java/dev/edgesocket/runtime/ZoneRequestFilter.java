@@ -18,8 +18,10 @@ import dev.edgesocket.api.WebSocketUpgradeException;
 import dev.edgesocket.metrics.EdgesocketMetrics;
 import dev.edgesocket.metrics.ZoneMetrics;
 import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
+import dev.edgesocket.zone.OriginPolicy;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneRegistry;
+import dev.edgesocket.zone.ZoneSettings;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
@@ -117,6 +119,17 @@ public class ZoneRequestFilter {
             zone.countRefusedDisabled();
             metrics.forZone(zone).upgrade(ZoneMetrics.Outcome.REFUSED_DISABLED);
             HttpResponses.sentence(rc, 403, "WebSockets are disabled for zone '" + zone.name() + "'.", Map.of());
+            return false;
+        }
+        String origin = rc.request().getHeader("Origin");
+        ZoneSettings settings = zone.settings();
+        if (origin == null ? settings.requireOrigin() : !OriginPolicy.allows(settings.allowedOrigins(), origin)) {
+            // Before the script and before a place: a page on another site cannot open a socket with the user's cookies.
+            zone.countRefusedOrigin();
+            metrics.forZone(zone).upgrade(ZoneMetrics.Outcome.REFUSED_ORIGIN);
+            HttpResponses.sentence(rc, 403, origin == null
+                    ? "Zone '" + zone.name() + "' accepts WebSocket upgrades only from browsers that send an Origin header."
+                    : "The origin " + origin + " may not open WebSockets in zone '" + zone.name() + "'.", Map.of());
             return false;
         }
         if (!zone.tryTakePlace()) {

@@ -80,6 +80,16 @@ public interface EdgesocketConfig {
         @WithDefault("4M")
         MemorySize maxBufferedAmount();
 
+        /**
+         * Origins allowed to open WebSockets ({@code https://app.example.com}, {@code https://*.example.com},
+         * {@code *}); unset allows any. Another Origin gets 403 before the script runs.
+         */
+        Optional<List<String>> allowedOrigins();
+
+        /** Refuse upgrades without an Origin header (non-browser clients) with 403. */
+        @WithDefault("false")
+        boolean requireOrigin();
+
         /** The most frames one message may come in; more closes the socket with 1009. */
         @WithDefault("16384")
         int maxFragments();

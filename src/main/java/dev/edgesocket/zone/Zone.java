@@ -30,6 +30,7 @@ public final class Zone {
     private final LongAdder upgrades = new LongAdder();
     private final LongAdder refusedDisabled = new LongAdder();
     private final LongAdder refusedLimit = new LongAdder();
+    private final LongAdder refusedOrigin = new LongAdder();
 
     public Zone(String name, String path, EdgeScript script, Dispatch dispatch, ZoneSettings baseline) {
         this.name = name;
@@ -146,6 +147,14 @@ public final class Zone {
 
     public long refusedDisabled() {
         return refusedDisabled.sum();
+    }
+
+    public void countRefusedOrigin() {
+        refusedOrigin.increment();
+    }
+
+    public long refusedOrigin() {
+        return refusedOrigin.sum();
     }
 
     public long refusedLimit() {

@@ -48,6 +48,13 @@ public class ZoneRegistry {
                 throw new IllegalStateException("Zone '" + name + "' names the script '" + zoneConfig.script()
                         + "', but no EdgeScript bean is annotated @Named(\"" + zoneConfig.script() + "\").");
             }
+            for (String origin : zoneConfig.websockets().allowedOrigins().orElse(List.of())) {
+                String problem = OriginPolicy.problem(origin);
+                if (problem != null) {
+                    throw new IllegalStateException("edgesocket.zones.\"" + name + "\".websockets.allowed-origins: "
+                            + problem + ".");
+                }
+            }
             Zone zone = new Zone(name, path, script.get(), zoneConfig.dispatch(),
                     ZoneSettings.from(zoneConfig.websockets()));
             names.put(name, zone);

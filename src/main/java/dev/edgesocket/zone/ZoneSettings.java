@@ -16,10 +16,13 @@ public record ZoneSettings(
         long maxMessageSize,
         long maxBufferedAmount,
         int maxFragments,
-        boolean compression) {
+        boolean compression,
+        List<String> allowedOrigins,
+        boolean requireOrigin) {
 
     public ZoneSettings {
         subprotocols = List.copyOf(subprotocols);
+        allowedOrigins = List.copyOf(allowedOrigins);
     }
 
     static ZoneSettings from(EdgesocketConfig.WebSocketsConfig config) {
@@ -32,6 +35,8 @@ public record ZoneSettings(
                 config.maxMessageSize().asLongValue(),
                 config.maxBufferedAmount().asLongValue(),
                 config.maxFragments(),
-                config.compression());
+                config.compression(),
+                config.allowedOrigins().orElse(List.of()),
+                config.requireOrigin());
     }
 }

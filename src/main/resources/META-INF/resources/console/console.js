@@ -137,7 +137,7 @@
     const ws = zone.websockets;
     const title = document.createElement('h3');
     title.textContent = `${zone.name} (${zone.path}) — ${zone.live.openSockets} open, ${zone.live.upgrades} upgrades, ` +
-      `${zone.live.refusedDisabled + zone.live.refusedLimit} refused`;
+      `${zone.live.refusedDisabled + zone.live.refusedLimit + zone.live.refusedOrigin} refused`;
     box.append(title,
       field(zone.name, 'enabled', 'WebSockets enabled', ws.enabled, 'checkbox'),
       field(zone.name, 'subprotocols', 'Subprotocols', ws.subprotocols.join(', '), 'text'),
@@ -145,7 +145,9 @@
       field(zone.name, 'maxIdle', 'Max idle (s)', ws.maxIdle, 'number'),
       field(zone.name, 'maxConnections', 'Max connections', ws.maxConnections, 'number'),
       field(zone.name, 'maxMessageSize', 'Max message size (bytes)', ws.maxMessageSize, 'number'),
-      field(zone.name, 'maxBufferedAmount', 'Max buffered amount (bytes)', ws.maxBufferedAmount, 'number'));
+      field(zone.name, 'maxBufferedAmount', 'Max buffered amount (bytes)', ws.maxBufferedAmount, 'number'),
+      field(zone.name, 'allowedOrigins', 'Allowed origins (empty: any)', ws.allowedOrigins.join(', '), 'text'),
+      field(zone.name, 'requireOrigin', 'Require an Origin header', ws.requireOrigin, 'checkbox'));
     const save = document.createElement('button');
     save.type = 'submit'; save.textContent = 'Save ' + zone.name; save.id = 'save-' + zone.name;
     const sessionsButton = document.createElement('button');
@@ -165,6 +167,8 @@
         subprotocols: value('subprotocols').split(',').map((p) => p.trim()).filter(Boolean),
         idleTimeout: number('idleTimeout'), maxIdle: number('maxIdle'), maxConnections: number('maxConnections'),
         maxMessageSize: number('maxMessageSize'), maxBufferedAmount: number('maxBufferedAmount'),
+        allowedOrigins: value('allowedOrigins').split(',').map((o) => o.trim()).filter(Boolean),
+        requireOrigin: box.elements.requireOrigin.checked,
       };
       try {
         const updated = await api('PATCH', '/api/zones/' + encodeURIComponent(zone.name), { websockets: patch });
