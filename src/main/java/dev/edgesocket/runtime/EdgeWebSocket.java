@@ -445,9 +445,15 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         closing.fail(code, reason, message, cause);
     }
 
-    /** {@link #failNow} from any thread (heartbeats, a send on a worker). */
-    public void failFromAnyThread(int code, String reason, String errorMessage) {
-        onEventLoop(() -> closing.fail(code, reason, errorMessage, null));
+    /**
+     * A send passed max-buffered-amount: from now on the socket is closing, so what the script sends next is
+     * dropped at once; the connection is failed with 1008 on its event loop.
+     */
+    void sendBufferOverflow(String message) {
+        if (STATE.compareAndSet(this, ReadyState.OPEN, ReadyState.CLOSING)) {
+            onEventLoop(() -> closing.fail(CloseCodes.POLICY_VIOLATION, "Send buffer full: the client is not reading",
+                    message, null));
+        }
     }
 
     void onDisconnected() {

@@ -33,5 +33,9 @@ final class FramePipeline {
         if (pipeline.get(IdleStateHandler.class) != null) {
             pipeline.remove(IdleStateHandler.class);
         }
+        // Nor does the deadline for request heads: a WebSocket sends frames, not requests.
+        if (pipeline.get(HeaderDeadline.NAME) != null) {
+            pipeline.remove(HeaderDeadline.NAME);
+        }
     }
 }

@@ -98,9 +98,8 @@ final class Outbound {
         if (queued > maxBuffered) {
             BUFFERED.addAndGet(this, -size);
             payload.release();
-            socket.failFromAnyThread(CloseCodes.POLICY_VIOLATION, "Send buffer full: the client is not reading",
-                    "bufferedAmount passed the zone's max-buffered-amount of " + maxBuffered
-                            + " bytes because the client does not read its messages.");
+            socket.sendBufferOverflow("bufferedAmount passed the zone's max-buffered-amount of " + maxBuffered
+                    + " bytes because the client does not read its messages.");
             return;
         }
         if (queued >= highWater) {

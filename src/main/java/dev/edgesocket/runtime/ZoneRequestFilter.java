@@ -59,8 +59,12 @@ public class ZoneRequestFilter {
     private final Drain drain;
     private final EdgesocketMetrics metrics;
 
+    private final HeaderTimeouts headerTimeouts;
+
     @Inject
-    public ZoneRequestFilter(ZoneRegistry zones, SocketRuntime runtime, Drain drain, EdgesocketMetrics metrics) {
+    public ZoneRequestFilter(ZoneRegistry zones, SocketRuntime runtime, Drain drain, EdgesocketMetrics metrics,
+            HeaderTimeouts headerTimeouts) {
+        this.headerTimeouts = headerTimeouts;
         this.metrics = metrics;
         this.zones = zones;
         this.runtime = runtime;
@@ -75,6 +79,10 @@ public class ZoneRequestFilter {
     }
 
     void handle(RoutingContext rc) {
+        boolean upgradeRequest = HandshakeCheck.hasToken(rc.request().headers().getAll("Upgrade"), "websocket");
+        if (headerTimeouts.onRequest(rc, upgradeRequest)) {
+            return;
+        }
         String path = rc.request().path();
         if (UpgradeEndpoints.isInternal(path)) {
             // Undertow normalises the path before it matches its endpoint, so every spelling of the internal path
@@ -87,7 +95,6 @@ public class ZoneRequestFilter {
             rc.next();
             return;
         }
-        boolean upgradeRequest = HandshakeCheck.hasToken(rc.request().headers().getAll("Upgrade"), "websocket");
         if (upgradeRequest && !admitUpgrade(rc, zone)) {
             return;
         }

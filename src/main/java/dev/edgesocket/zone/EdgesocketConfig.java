@@ -32,6 +32,9 @@ public interface EdgesocketConfig {
     /** Graceful drain on SIGTERM. */
     ShutdownConfig shutdown();
 
+    /** Plain HTTP connections. */
+    HttpConfig http();
+
     /** How long a server-initiated close waits for the client's close frame before dropping the connection. */
     @WithDefault("5s")
     Duration closeTimeout();
@@ -119,6 +122,16 @@ public interface EdgesocketConfig {
         /** How long the drain waits for close handshakes in all; must exceed drain-period plus close-timeout. */
         @WithDefault("15s")
         Duration drainTimeout();
+    }
+
+    interface HttpConfig {
+
+        /**
+         * How long a client has to send a whole request head, from the connection's start and after each
+         * response; a partial request then gets 408, a silent connection is closed. 0 disables.
+         */
+        @WithDefault("10s")
+        Duration headerTimeout();
     }
 
     interface AdminConfig {
