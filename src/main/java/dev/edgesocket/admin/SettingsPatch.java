@@ -128,13 +128,8 @@ final class SettingsPatch {
     /** The settings with the (already checked) fields of {@code websockets} applied. */
     static ZoneSettings apply(ZoneSettings base, JsonNode websockets) {
         boolean enabled = websockets.has("enabled") ? websockets.get("enabled").asBoolean() : base.enabled();
-        List<String> subprotocols = base.subprotocols();
-        if (websockets.has("subprotocols")) {
-            subprotocols = new ArrayList<>();
-            for (JsonNode item : websockets.get("subprotocols")) {
-                subprotocols.add(item.asText());
-            }
-        }
+        List<String> subprotocols = websockets.has("subprotocols") ? strings(websockets.get("subprotocols"))
+                : base.subprotocols();
         Duration idleTimeout = websockets.has("idleTimeout") ? toDuration(websockets.get("idleTimeout")) : base.idleTimeout();
         Duration maxIdle = websockets.has("maxIdle") ? toDuration(websockets.get("maxIdle")) : base.maxIdle();
         int maxConnections = websockets.has("maxConnections") ? websockets.get("maxConnections").asInt() : base.maxConnections();
@@ -143,17 +138,18 @@ final class SettingsPatch {
                 : base.maxBufferedAmount();
         int maxFragments = websockets.has("maxFragments") ? websockets.get("maxFragments").asInt() : base.maxFragments();
         boolean compression = websockets.has("compression") ? websockets.get("compression").asBoolean() : base.compression();
-        List<String> allowedOrigins = base.allowedOrigins();
-        if (websockets.has("allowedOrigins")) {
-            allowedOrigins = new ArrayList<>();
-            for (JsonNode item : websockets.get("allowedOrigins")) {
-                allowedOrigins.add(item.asText());
-            }
-        }
+        List<String> allowedOrigins = websockets.has("allowedOrigins") ? strings(websockets.get("allowedOrigins"))
+                : base.allowedOrigins();
         boolean requireOrigin = websockets.has("requireOrigin") ? websockets.get("requireOrigin").asBoolean()
                 : base.requireOrigin();
         return new ZoneSettings(enabled, subprotocols, idleTimeout, maxIdle, maxConnections, maxMessageSize,
                 maxBufferedAmount, maxFragments, compression, allowedOrigins, requireOrigin);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(item -> out.add(item.asText()));
+        return out;
     }
 
     /** {@code overrides} with the fields of {@code websockets} laid over it. */
