@@ -97,16 +97,22 @@ public class HeaderTimeouts {
             HttpResponses.sentence(rc, 404, "There is nothing at " + rc.request().path() + ".", java.util.Map.of());
             return true;
         }
-        if (!upgrade) {
-            HeaderDeadline deadline = (HeaderDeadline) channel.pipeline().get(HeaderDeadline.NAME);
-            if (deadline != null) {
-                rc.addEndHandler(v -> {
-                    if (channel.isActive() && channel.pipeline().get(HeaderDeadline.NAME) == deadline) {
-                        deadline.arm();
-                    }
-                });
-            }
+        HeaderDeadline deadline = (HeaderDeadline) channel.pipeline().get(HeaderDeadline.NAME);
+        if (deadline == null || upgrade) {
+            return false; // not ours, or about to become a WebSocket (FramePipeline removes the deadline)
         }
+        if (rc.request().version() == io.vertx.core.http.HttpVersion.HTTP_2
+                || HandshakeCheck.hasToken(rc.request().headers().getAll("Upgrade"), "h2c")) {
+            // HTTP/2 multiplexes streams on one connection and has no request heads to wait for: the HTTP idle
+            // timeout governs it.
+            channel.pipeline().remove(deadline);
+            return false;
+        }
+        rc.addEndHandler(v -> {
+            if (channel.isActive() && channel.pipeline().get(HeaderDeadline.NAME) == deadline) {
+                deadline.arm();
+            }
+        });
         return false;
     }
 
