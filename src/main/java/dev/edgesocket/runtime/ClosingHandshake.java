@@ -44,6 +44,11 @@ final class ClosingHandshake {
     private String failureReason;
     private boolean closeEventRaised;
     private ScheduledFuture<?> closeTimer;
+    // The client's close frame arrived and waits behind queued events; if the connection ends meanwhile
+    // (the client closes TCP right after its close frame), it is still the true cause.
+    private boolean closeFramePending;
+    private int pendingCode;
+    private String pendingReason;
 
     ClosingHandshake(EdgeWebSocket socket, Channel channel, Outbound out, long closeTimeoutMillis) {
         this.socket = socket;
@@ -54,6 +59,11 @@ final class ClosingHandshake {
 
     /** The client's close frame ({@code code < 0}: none in it): answer it, then drop the connection. */
     void onCloseFrame(int code, String reason) {
+        if (!closeFramePending) {
+            closeFramePending = true;
+            pendingCode = code < 0 ? CloseCodes.NO_STATUS : code;
+            pendingReason = reason == null ? "" : reason;
+        }
         afterQueuedEvents(() -> answerClose(code, reason));
     }
 
@@ -143,6 +153,10 @@ final class ClosingHandshake {
             event = new CloseEvent(failureCode, failureReason, false, socket);
         } else if (closeFrameReceived) {
             event = new CloseEvent(receivedCode, receivedReason, out.sealed(), socket);
+        } else if (closeFramePending) {
+            // The close frame came, then the connection ended before its turn: a clean close all the same if
+            // ours had been sent (the close event still follows the queued events).
+            event = new CloseEvent(pendingCode, pendingReason, out.sealed(), socket);
         } else {
             socket.raiseError(new ErrorEvent("The connection was lost without a close frame.", null, socket));
             event = new CloseEvent(CloseCodes.ABNORMAL, "", false, socket);
