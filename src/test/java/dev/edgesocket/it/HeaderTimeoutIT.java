@@ -42,6 +42,20 @@ class HeaderTimeoutIT {
                 partial.add(s);
                 silent.add(new Socket("localhost", server.port));
             }
+            // A trickler: one byte of a request head every 300 ms, which an idle timer would never cut.
+            Socket trickler = new Socket("localhost", server.port);
+            Thread trickle = new Thread(() -> {
+                byte[] head = "GET /echo HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaa".getBytes(StandardCharsets.ISO_8859_1);
+                try {
+                    for (byte b : head) {
+                        trickler.getOutputStream().write(b);
+                        Thread.sleep(300);
+                    }
+                } catch (Exception e) {
+                    // cut off by the server, as it should be
+                }
+            });
+            trickle.start();
             try (WsClient echo = WsClient.connect(base, "/echo")) {
                 echo.send("still served");
                 echo.expectText("Echo: still served");
@@ -63,6 +77,10 @@ class HeaderTimeoutIT {
                 for (Socket s : silent) {
                     assertEquals("", readAll(s, 10_000), "a silent connection is closed without a word");
                 }
+                String trickled = readAll(trickler, 10_000);
+                assertTrue(trickled.startsWith("HTTP/1.1 408"), "a byte every 300 ms does not extend the deadline: " + trickled);
+                trickle.join(20_000);
+                trickler.close();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 assertTrue(seconds < 2 + 6, "all 1,000 closed " + seconds + " s after they opened (header-timeout 2 s)");
                 echo.send("after the storm");
