@@ -1,6 +1,7 @@
 package dev.edgesocket.admin;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -20,19 +23,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.edgesocket.zone.EdgesocketConfig;
+import dev.edgesocket.zone.SettingsStore;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneRegistry;
+import dev.edgesocket.zone.ZoneSettings;
+import dev.edgesocket.zone.ZoneSocket;
+import io.quarkus.arc.lookup.LookupUnlessProperty;
 import io.quarkus.runtime.Startup;
 
 /**
  * The settings changed over HTTP, per zone, laid over the configuration (the baseline). With
  * {@code edgesocket.state-file} set they survive a restart: written atomically (a temp file renamed
  * over the old one) after every change, read at start. A file that cannot be read back stops the
- * server at start with a sentence naming it, rather than silently dropping the changes.
+ * server at start with a sentence naming it, rather than silently dropping the changes. This is the
+ * single-node {@link SettingsStore}; cluster mode keeps the overrides in Redis instead.
  */
 @Startup
 @Singleton
-public class ZoneOverrides {
+@LookupUnlessProperty(name = "edgesocket.cluster.enabled", stringValue = "true")
+public class ZoneOverrides implements SettingsStore {
+
+    static final String CLOSE_REASON = "WebSockets were disabled for this zone";
 
     private static final Logger LOG = Logger.getLogger(ZoneOverrides.class);
 
@@ -87,6 +98,26 @@ public class ZoneOverrides {
     private static IllegalStateException corrupt(Path file, String why) {
         return new IllegalStateException("The state file " + file + " cannot be used: " + why
                 + ". Fix or delete it, or unset edgesocket.state-file.");
+    }
+
+    @Override
+    public CompletionStage<ZoneSettings> change(Zone zone, JsonNode websockets, boolean closeExisting) {
+        ZoneSettings next;
+        synchronized (zone) {
+            next = SettingsPatch.apply(zone.settings(), websockets);
+            try {
+                record(zone, websockets);
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(new UncheckedIOException(e));
+            }
+            zone.replaceSettings(next);
+        }
+        if (closeExisting && !next.enabled()) {
+            for (ZoneSocket socket : zone.openSockets()) {
+                socket.close(1001, CLOSE_REASON);
+            }
+        }
+        return CompletableFuture.completedFuture(next);
     }
 
     /** Records a checked change of a zone's settings and keeps it in the state file, if there is one. */

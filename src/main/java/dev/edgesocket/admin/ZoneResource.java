@@ -1,11 +1,17 @@
 package dev.edgesocket.admin;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -34,10 +40,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.edgesocket.runtime.CloseCodes;
+import dev.edgesocket.zone.SessionDirectory;
+import dev.edgesocket.zone.SettingsStore;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneRegistry;
-import dev.edgesocket.zone.ZoneSettings;
-import dev.edgesocket.zone.ZoneSocket;
 
 /** The HTTP config endpoints: zones, their WebSocket settings, and their open sockets. */
 @Path("/api/zones")
@@ -51,11 +57,18 @@ public class ZoneResource {
 
     private static final int MAX_PAGE = 1000;
 
+    /** How long a call waits for the cluster (Redis and other nodes); a single node answers at once. */
+    private static final long WAIT_SECONDS = 5;
+
     @Inject
     ZoneRegistry zones;
 
+    // Single node or cluster, selected by edgesocket.cluster.enabled.
     @Inject
-    ZoneOverrides overrides;
+    Instance<SettingsStore> settingsStore;
+
+    @Inject
+    Instance<SessionDirectory> sessionDirectory;
 
     @Inject
     ObjectMapper json;
@@ -63,7 +76,31 @@ public class ZoneResource {
     @GET
     @Operation(summary = "Every zone: name, path, WebSocket settings and live counts")
     public List<ZoneView> list() {
-        return zones.all().stream().map(ZoneView::of).toList();
+        return zones.all().stream().map(this::view).toList();
+    }
+
+    /** The zone with its live counts, per node in cluster mode. */
+    private ZoneView view(Zone zone) {
+        Map<String, SessionDirectory.NodeCounts> nodes;
+        try {
+            nodes = await(sessionDirectory.get().nodeCounts(zone));
+        } catch (Exception e) {
+            nodes = Map.of();
+        }
+        return ZoneView.of(zone, nodes);
+    }
+
+    /** Waits (on a worker thread: these endpoints block) for what the store or directory answers. */
+    private static <T> T await(CompletionStage<T> stage) throws Exception {
+        try {
+            return stage.toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private static Response unavailable(String sentence) {
+        return Response.status(503).header("Retry-After", "5").entity(ApiError.of(sentence)).build();
     }
 
     @GET
@@ -72,7 +109,7 @@ public class ZoneResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ZoneView.class)))
     @APIResponse(responseCode = "404", description = "No such zone", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response get(@PathParam("zone") String name) {
-        return zones.named(name).map(z -> Response.ok(ZoneView.of(z)).build()).orElseGet(() -> noZone(name));
+        return zones.named(name).map(z -> Response.ok(view(z)).build()).orElseGet(() -> noZone(name));
     }
 
     @PATCH
@@ -86,6 +123,8 @@ public class ZoneResource {
     @APIResponse(responseCode = "400", description = "Malformed JSON, unknown fields, wrong types or values out of range",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "404", description = "No such zone", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "Cluster mode: Redis cannot be reached; nothing was changed",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response patch(@PathParam("zone") String name, @QueryParam("closeExisting") @DefaultValue("false") String closeExistingParam,
             String body) throws IOException {
         Zone zone = zones.named(name).orElse(null);
@@ -120,17 +159,21 @@ public class ZoneResource {
             return badRequest("The change was rejected and nothing was changed: " + problems.size()
                     + (problems.size() == 1 ? " field is" : " fields are") + " wrong.", problems);
         }
-        synchronized (zone) {
-            ZoneSettings next = SettingsPatch.apply(zone.settings(), websockets);
-            overrides.record(zone, websockets);
-            zone.replaceSettings(next);
+        try {
+            await(settingsStore.get().change(zone, websockets, closeExisting));
+        } catch (SettingsStore.UnavailableException e) {
+            return unavailable(e.getMessage());
+        } catch (TimeoutException e) {
+            return unavailable("The cluster's settings store (Redis) did not answer within " + WAIT_SECONDS
+                    + " s; the change may or may not have been made. Read the zone back before trying again.");
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
-        if (closeExisting && !zone.settings().enabled()) {
-            for (ZoneSocket socket : zone.openSockets()) {
-                socket.close(CloseCodes.GOING_AWAY, "WebSockets were disabled for this zone");
-            }
-        }
-        return Response.ok(ZoneView.of(zone)).build();
+        return Response.ok(view(zone)).build();
     }
 
     @GET
@@ -155,17 +198,21 @@ public class ZoneResource {
         if (limit < 1 || limit > MAX_PAGE) {
             return badRequest("limit must be from 1 to " + MAX_PAGE + ", got " + limit + ".", Map.of());
         }
-        long afterSequence = 0;
-        if (after != null && !after.isEmpty()) {
-            Long parsed = zone.sequenceOf(after);
-            if (parsed == null) {
-                return badRequest("after must be a session id of zone '" + name + "', such as " + name + "-42.", Map.of());
-            }
-            afterSequence = parsed;
+        SessionDirectory.Page page;
+        try {
+            page = await(sessionDirectory.get().page(zone, after, limit));
+        } catch (IllegalArgumentException e) {
+            return badRequest(e.getMessage(), Map.of());
+        } catch (SettingsStore.UnavailableException e) {
+            return unavailable(e.getMessage());
+        } catch (TimeoutException e) {
+            return unavailable("The cluster's session directory (Redis) did not answer within " + WAIT_SECONDS + " s.");
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
-        List<ZoneSocket> page = zone.openSocketsAfter(afterSequence, limit);
-        String next = page.size() == limit ? page.get(page.size() - 1).id() : null;
-        return Response.ok(new SessionPage(page.stream().map(ZoneSocket::info).toList(), next)).build();
+        return Response.ok(new SessionPage(page.sessions(), page.next())).build();
     }
 
     @DELETE
@@ -180,10 +227,6 @@ public class ZoneResource {
         if (zone == null) {
             return noZone(name);
         }
-        ZoneSocket socket = zone.openSocket(id);
-        if (socket == null) {
-            return Response.status(404).entity(ApiError.of("Zone '" + name + "' has no open session '" + id + "'.")).build();
-        }
         int closeCode;
         try {
             closeCode = Integer.parseInt(code);
@@ -191,9 +234,26 @@ public class ZoneResource {
             return badRequest("code must be a whole number, got '" + code + "'.", Map.of());
         }
         try {
-            socket.close(closeCode, reason);
+            CloseCodes.validate(closeCode, reason);
         } catch (IllegalArgumentException e) {
             return badRequest(e.getMessage(), Map.of());
+        }
+        boolean closed;
+        try {
+            closed = await(sessionDirectory.get().close(zone, id, closeCode, reason));
+        } catch (IllegalArgumentException e) {
+            return badRequest(e.getMessage(), Map.of());
+        } catch (SettingsStore.UnavailableException e) {
+            return unavailable(e.getMessage());
+        } catch (TimeoutException e) {
+            return unavailable("The cluster's session directory (Redis) did not answer within " + WAIT_SECONDS + " s.");
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        if (!closed) {
+            return Response.status(404).entity(ApiError.of("Zone '" + name + "' has no open session '" + id + "'.")).build();
         }
         return Response.noContent().build();
     }

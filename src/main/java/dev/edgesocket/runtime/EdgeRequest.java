@@ -74,7 +74,7 @@ final class EdgeRequest implements Request {
     /** Gives back the zone place this request took, if it still holds it; true when it did. */
     boolean releasePlaceIfHeld() {
         if (holdsPlace.compareAndSet(true, false)) {
-            zone.releasePlace();
+            runtime.admission().release(zone);
             return true;
         }
         return false;

@@ -25,6 +25,7 @@ import dev.edgesocket.heartbeat.Liveness;
 import dev.edgesocket.heartbeat.Monitored;
 import dev.edgesocket.metrics.ZoneMetrics;
 import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
+import dev.edgesocket.zone.SessionDirectory;
 import dev.edgesocket.zone.SessionInfo;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneSocket;
@@ -72,7 +73,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
     private final SocketRuntime runtime;
     private final ListenerSet listeners = new ListenerSet();
     private final ZoneMetrics metrics;
-    // The zone place this socket holds (see Zone#tryTakePlace), given back exactly once.
+    // The zone place this socket holds (see Admission), given back exactly once.
     private final AtomicBoolean holdsPlace = new AtomicBoolean();
 
     private volatile ReadyState state = ReadyState.CONNECTING;
@@ -99,10 +100,11 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
     private volatile long lastDataAtMillis;
     private boolean unboundClosed;
 
-    EdgeWebSocket(long sequence, Zone zone, ZoneSettings settings, String url, String origin, String protocol,
-            Duration idleTimeout, PerMessageDeflate.Agreement deflate, String remoteAddress, SocketRuntime runtime) {
-        this.sequence = sequence;
-        this.id = zone.name() + "-" + sequence;
+    EdgeWebSocket(SessionDirectory.SessionId sessionId, Zone zone, ZoneSettings settings, String url, String origin,
+            String protocol, Duration idleTimeout, PerMessageDeflate.Agreement deflate, String remoteAddress,
+            SocketRuntime runtime) {
+        this.sequence = sessionId.sequence();
+        this.id = sessionId.id();
         this.zone = zone;
         this.settings = settings;
         this.url = url;
@@ -251,7 +253,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         return new SessionInfo(id, remoteAddress, protocol, Instant.ofEpochMilli(connectedAtMillis),
                 lastDataAtMillis == 0 ? null : Instant.ofEpochMilli(lastDataAtMillis),
                 rtt < 0 ? null : rtt / 1e6, messagesIn, o == null ? 0 : o.messages(), bytesIn,
-                o == null ? 0 : o.bytes(), bufferedAmount());
+                o == null ? 0 : o.bytes(), bufferedAmount(), null);
     }
 
     @Override
@@ -299,7 +301,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
 
     private void releasePlace() {
         if (holdsPlace.compareAndSet(true, false)) {
-            zone.releasePlace();
+            runtime.admission().release(zone);
         }
     }
 
@@ -337,6 +339,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         liveness = runtime.heartbeats().watch(this, idleTimeout, settings.maxIdle());
         liveness.start();
         zone.socketOpened(this); // publishes the socket to other threads (admin API), liveness included
+        runtime.sessions().opened(zone, this);
         if (STATE.compareAndSet(this, ReadyState.CONNECTING, ReadyState.OPEN)) {
             raise(EventType.OPEN, new OpenEvent(this));
         } else {
@@ -488,6 +491,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         }
         state = ReadyState.CLOSED;
         zone.socketClosed(this);
+        runtime.sessions().closed(zone, this);
         releasePlace();
         metrics.closed(event.code(), openedAtNanos);
         raise(EventType.CLOSE, event);

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
 import jakarta.enterprise.event.Observes;
@@ -95,10 +96,45 @@ public class ZoneRequestFilter {
             rc.next();
             return;
         }
-        if (upgradeRequest && !admitUpgrade(rc, zone)) {
+        if (!upgradeRequest) {
+            proceed(rc, zone, false);
             return;
         }
-        EdgeRequest request = EdgeRequest.from(rc, zone, runtime, upgradeRequest);
+        if (!passesGates(rc, zone)) {
+            return;
+        }
+        // A place before the script runs: decided at once on a single node, one Redis round trip in cluster mode.
+        CompletableFuture<Boolean> admitted = runtime.admission().tryAdmit(zone).toCompletableFuture();
+        if (admitted.isDone()) {
+            admitted(rc, zone, admitted.join());
+            return;
+        }
+        Context context = Vertx.currentContext();
+        admitted.whenComplete((ok, failure) -> context.runOnContext(v -> {
+            boolean placeTaken = Boolean.TRUE.equals(ok);
+            if (rc.response().closed()) { // the client left while the cluster was asked
+                if (placeTaken) {
+                    runtime.admission().release(zone);
+                }
+                return;
+            }
+            admitted(rc, zone, placeTaken);
+        }));
+    }
+
+    private void admitted(RoutingContext rc, Zone zone, boolean placeTaken) {
+        if (!placeTaken) {
+            metrics.forZone(zone).upgrade(ZoneMetrics.Outcome.REFUSED_LIMIT);
+            HttpResponses.sentence(rc, 503, "Zone '" + zone.name() + "' has reached its limit of "
+                    + zone.settings().maxConnections() + " connections; try again shortly.", Map.of("Retry-After", "5"));
+            return;
+        }
+        proceed(rc, zone, true);
+    }
+
+    /** Runs the script; {@code holdsPlace} when an upgrade request took a zone place for it. */
+    private void proceed(RoutingContext rc, Zone zone, boolean holdsPlace) {
+        EdgeRequest request = EdgeRequest.from(rc, zone, runtime, holdsPlace);
         if (zone.dispatch() == Dispatch.EVENT_LOOP) {
             complete(rc, request, serve(request));
             return;
@@ -115,8 +151,8 @@ public class ZoneRequestFilter {
         }
     }
 
-    /** The zone's gates for upgrades, before the script runs and before any handshake. */
-    private boolean admitUpgrade(RoutingContext rc, Zone zone) {
+    /** The zone's gates for upgrades that need no count, before the script runs and before any handshake. */
+    private boolean passesGates(RoutingContext rc, Zone zone) {
         if (drain.draining()) {
             HttpResponses.sentence(rc, 503, "The server is shutting down; connect again to reach another instance.",
                     Map.of("Retry-After", "1"));
@@ -137,12 +173,6 @@ public class ZoneRequestFilter {
             HttpResponses.sentence(rc, 403, origin == null
                     ? "Zone '" + zone.name() + "' accepts WebSocket upgrades only from browsers that send an Origin header."
                     : "The origin " + origin + " may not open WebSockets in zone '" + zone.name() + "'.", Map.of());
-            return false;
-        }
-        if (!zone.tryTakePlace()) {
-            metrics.forZone(zone).upgrade(ZoneMetrics.Outcome.REFUSED_LIMIT);
-            HttpResponses.sentence(rc, 503, "Zone '" + zone.name() + "' has reached its limit of "
-                    + zone.settings().maxConnections() + " connections; try again shortly.", Map.of("Retry-After", "5"));
             return false;
         }
         return true;

@@ -39,6 +39,9 @@ public interface EdgesocketConfig {
     @WithDefault("5s")
     Duration closeTimeout();
 
+    /** Cluster mode on Redis: one zone across many servers. Off by default (single node, nothing to install). */
+    ClusterConfig cluster();
+
     interface ZoneConfig {
 
         /** The path the zone answers, e.g. {@code /echo}. */
@@ -132,6 +135,31 @@ public interface EdgesocketConfig {
          */
         @WithDefault("10s")
         Duration headerTimeout();
+    }
+
+    interface ClusterConfig {
+
+        /**
+         * Shares zone settings, connection limits and sessions through Redis ({@code quarkus.redis.hosts}).
+         * When false nothing connects to Redis.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Prefix of every Redis key and channel, so several clusters can share one Redis. */
+        @WithDefault("edgesocket:")
+        String keyPrefix();
+
+        /** This server's name in the cluster; default the pod name ({@code HOSTNAME}), else a random one. */
+        Optional<String> nodeId();
+
+        /** Every server re-reads the shared settings this often, healing a lost change notification. */
+        @WithDefault("5s")
+        Duration syncInterval();
+
+        /** A server that has not renewed its registration for this long is dead: its places and sessions go. */
+        @WithDefault("10s")
+        Duration nodeTimeout();
     }
 
     interface AdminConfig {

@@ -71,9 +71,8 @@ public final class Zone {
         this.settings = newSettings;
     }
 
-    /** Takes a place for an upgrade, unless the zone is full. */
-    public boolean tryTakePlace() {
-        int max = settings.maxConnections();
+    /** Takes a place for an upgrade unless {@code max} are taken (and counts the refusal). */
+    public boolean tryTakePlace(int max) {
         for (;;) {
             int taken = places.get();
             if (taken >= max) {
@@ -86,14 +85,23 @@ public final class Zone {
         }
     }
 
-    /** Places taken: open sockets plus upgrades admitted whose handshake has not completed yet. */
-    public int placesTaken() {
-        return places.get();
+    /** Takes a place that was granted elsewhere (the cluster's count). */
+    public void takePlace() {
+        places.incrementAndGet();
     }
 
     /** Gives back a place: the upgrade did not happen, or the socket closed. */
     public void releasePlace() {
         places.decrementAndGet();
+    }
+
+    /** Places held on this server: upgrades in progress and open sockets. */
+    public int placesTaken() {
+        return places.get();
+    }
+
+    public void countRefusedLimit() {
+        refusedLimit.increment();
     }
 
     public void countRefusedDisabled() {
@@ -122,23 +130,9 @@ public final class Zone {
         return openSockets.tailMap(after, false).values().stream().limit(limit).toList();
     }
 
-    /** The open socket with this id ({@code <zone>-<sequence>}), or {@code null}. */
-    public ZoneSocket openSocket(String id) {
-        Long sequence = sequenceOf(id);
-        return sequence == null ? null : openSockets.get(sequence);
-    }
-
-    /** The sequence in a socket id of this zone ({@code <zone>-<sequence>}), or {@code null} if it is not one. */
-    public Long sequenceOf(String id) {
-        String prefix = name + "-";
-        if (!id.startsWith(prefix)) {
-            return null;
-        }
-        try {
-            return Long.parseLong(id.substring(prefix.length()));
-        } catch (NumberFormatException e) {
-            return null;
-        }
+    /** The open socket with this sequence, or {@code null}. */
+    public ZoneSocket openSocket(long sequence) {
+        return openSockets.get(sequence);
     }
 
     public long upgrades() {

@@ -86,6 +86,18 @@ final class PackagedServer implements AutoCloseable {
         process.destroy();
     }
 
+    /** SIGKILL: the process dies at once, saying goodbye to no one. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the server did not die within 30 s of SIGKILL");
+        }
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
     /** SIGTERM, as Kubernetes sends it; returns the exit code. */
     int stop() throws InterruptedException {
         process.destroy();

@@ -1,0 +1,157 @@
+package dev.edgesocket.cluster;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.edgesocket.zone.EdgesocketConfig;
+import dev.edgesocket.zone.SettingsRules;
+import dev.edgesocket.zone.SettingsStore;
+import dev.edgesocket.zone.Zone;
+import dev.edgesocket.zone.ZoneRegistry;
+import dev.edgesocket.zone.ZoneSettings;
+import dev.edgesocket.zone.ZoneSocket;
+import io.quarkus.arc.lookup.LookupIfProperty;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Cluster mode: the fields changed over HTTP live in Redis ({@code P zone:Z:overrides}, one hash field per
+ * setting, so concurrent changes of different fields on different nodes both stay), laid over each node's
+ * configuration baseline as the state file does on a single node. A change is stored and announced in one
+ * script; every node applies the announcement at once, and re-reads everything every sync-interval, so a
+ * lost notification heals by itself. With Redis unreachable a change is refused and nothing changes.
+ */
+@Singleton
+@LookupIfProperty(name = "edgesocket.cluster.enabled", stringValue = "true")
+public class RedisSettingsStore implements SettingsStore {
+
+    private static final Logger LOG = Logger.getLogger(RedisSettingsStore.class);
+    static final String CLOSE_REASON = "WebSockets were disabled for this zone";
+
+    private final RedisLink link;
+    private final Keys keys;
+    private final ZoneRegistry zones;
+    private final SettingsRules rules;
+    private final ObjectMapper json;
+    // The last overrides seen per zone, to apply only changes and to warn once about bad stored values.
+    private final Map<String, String> applied = new ConcurrentHashMap<>();
+
+    @Inject
+    public RedisSettingsStore(RedisLink link, EdgesocketConfig config, ZoneRegistry zones, SettingsRules rules,
+            ObjectMapper json) {
+        this.link = link;
+        this.keys = new Keys(config.cluster().keyPrefix());
+        this.zones = zones;
+        this.rules = rules;
+        this.json = json;
+    }
+
+    @Override
+    public CompletionStage<ZoneSettings> change(Zone zone, JsonNode websockets, boolean closeExisting) {
+        CompletableFuture<ZoneSettings> done = new CompletableFuture<>();
+        if (!link.up()) {
+            done.completeExceptionally(unavailable(null));
+            return done;
+        }
+        List<String> args = new ArrayList<>();
+        args.add(keys.settingsChannel());
+        args.add(zone.name());
+        args.add(String.valueOf(closeExisting));
+        for (Iterator<Map.Entry<String, JsonNode>> it = websockets.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> field = it.next();
+            args.add(field.getKey());
+            args.add(field.getValue().toString());
+        }
+        link.eval(Lua.CHANGE, List.of(keys.overrides(zone.name())), args).subscribe().with(overrides -> {
+            try {
+                done.complete(apply(zone, overrides.toString(), false));
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        }, failure -> done.completeExceptionally(link.isLinkFailure(failure) ? unavailable(failure)
+                : new IllegalStateException("Redis refused the change: " + failure.getMessage(), failure)));
+        return done;
+    }
+
+    private SettingsStore.UnavailableException unavailable(Throwable cause) {
+        return new SettingsStore.UnavailableException("The cluster's settings store (Redis) cannot be reached ("
+                + (cause == null ? link.lastProblem() : RedisLink.describe(cause)) + "), so the change was not made on any "
+                + "server. Try again when it is back.", cause);
+    }
+
+    /** A notification from another node (or our own): {@code {"zone", "closeExisting", "overrides"}}. */
+    void onNotification(String message) {
+        try {
+            JsonNode note = json.readTree(message);
+            Zone zone = zones.named(note.path("zone").asText()).orElse(null);
+            if (zone == null) {
+                return; // a zone this node's configuration does not have
+            }
+            ZoneSettings settings = apply(zone, note.get("overrides").toString(), true);
+            if (note.path("closeExisting").asBoolean() && !settings.enabled()) {
+                for (ZoneSocket socket : zone.openSockets()) {
+                    socket.close(1001, CLOSE_REASON);
+                }
+            }
+        } catch (Exception e) {
+            LOG.warnf("A settings notification could not be read (%s): %s", e.getMessage(), message);
+        }
+    }
+
+    /** Re-reads every zone's overrides (start, reconnect, every sync-interval). */
+    Uni<Void> reload() {
+        List<String> args = new ArrayList<>();
+        args.add(keys.prefix());
+        zones.all().forEach(z -> args.add(z.name()));
+        return link.eval(Lua.OVERRIDES, List.of(), args).invoke(reply -> {
+            for (int i = 0; i + 1 < reply.size(); i += 2) {
+                String overrides = reply.get(i + 1).toString();
+                zones.named(reply.get(i).toString()).ifPresent(zone -> apply(zone, overrides, true));
+            }
+        }).replaceWithVoid();
+    }
+
+    /** Lays stored overrides over the zone's baseline and swaps its settings when they changed. */
+    private ZoneSettings apply(Zone zone, String overridesJson, boolean log) {
+        String before = applied.get(zone.name());
+        if (overridesJson.equals(before)) {
+            return zone.settings();
+        }
+        JsonNode overrides;
+        try {
+            overrides = json.readTree(overridesJson);
+        } catch (Exception e) {
+            throw new IllegalStateException("The stored settings of zone '" + zone.name() + "' are not JSON: " + overridesJson, e);
+        }
+        Map<String, String> problems = rules.problems(overrides);
+        if (!problems.isEmpty()) {
+            if (applied.put(zone.name(), overridesJson) == null || !overridesJson.equals(before)) {
+                LOG.warnf("Zone '%s' keeps its settings: the cluster's stored changes %s have bad values %s",
+                        zone.name(), overridesJson, problems);
+            }
+            return zone.settings();
+        }
+        ZoneSettings next = rules.apply(zone.baseline(), overrides);
+        synchronized (zone) {
+            zone.replaceSettings(next);
+        }
+        applied.put(zone.name(), overridesJson);
+        if (log && !(overrides instanceof ObjectNode o && o.isEmpty() && before == null)) {
+            LOG.infof("Zone '%s' takes the cluster's changed settings: %s", zone.name(), overridesJson);
+        }
+        return next;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.edgesocket.zone;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Places for new sockets: what {@code websockets.max-connections} limits. Single node counts in memory
+ * ({@link LocalAdmission}); cluster mode asks Redis, one round trip per upgrade.
+ */
+public interface Admission {
+
+    /**
+     * Asks for a place for a new socket of {@code zone}, before its script runs. Completes with true when a
+     * place was taken (the caller gives it back with {@link #release}), false when the zone is full. Never
+     * completes exceptionally; may complete on another thread, or already be complete when returned.
+     */
+    CompletionStage<Boolean> tryAdmit(Zone zone);
+
+    /** Gives back a place {@link #tryAdmit} took: the upgrade did not happen, or the socket closed. */
+    void release(Zone zone);
+}

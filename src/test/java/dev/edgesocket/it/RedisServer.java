@@ -1,0 +1,150 @@
+package dev.edgesocket.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} (Debian's package; {@code .ci/run} installs it) on a free loopback port, with
+ * its data in a folder of its own and append-only persistence on, as production should run it. It can be
+ * stopped and started again on the same port and data, to show what survives a Redis restart.
+ */
+final class RedisServer implements AutoCloseable {
+
+    static final Path BINARY = Path.of("/usr/bin/redis-server");
+
+    private final Path dir;
+    final int port;
+    private Process process;
+
+    private RedisServer(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /** True where the tests can run: the binary is there, or CI, where its absence is a failure. */
+    static boolean available() {
+        if (Files.isExecutable(BINARY)) {
+            return true;
+        }
+        if ("true".equals(System.getenv("CI"))) {
+            throw new AssertionError(BINARY + " is missing: .ci/run must install the redis-server package");
+        }
+        return false;
+    }
+
+    static RedisServer start(Path dir) throws Exception {
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        RedisServer server = new RedisServer(dir, port);
+        server.restart();
+        return server;
+    }
+
+    String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Starts the server (again) on the same port and data folder, and waits until it answers PING. */
+    void restart() throws Exception {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("redis-server is already running");
+        }
+        List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--port", String.valueOf(port),
+                "--bind", "127.0.0.1", "--dir", dir.toAbsolutePath().toString(), "--appendonly", "yes",
+                "--appendfsync", "everysec", "--save", "", "--daemonize", "no", "--protected-mode", "yes",
+                "--logfile", dir.resolve("redis.log").toAbsolutePath().toString()));
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("redis-server exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                if ("+PONG".equals(command("PING"))) {
+                    // Loading the append-only file answers -LOADING: wait until the data is back.
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("redis-server did not answer within 15 s:\n" + log());
+    }
+
+    /** Stops the server as an operator would (SIGTERM: it writes its data and exits). */
+    void stop() throws InterruptedException {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /** One command over a plain socket, for checks; the first line of the answer (e.g. "+PONG", ":3"). */
+    String command(String... args) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            StringBuilder request = new StringBuilder("*" + args.length + "\r\n");
+            for (String arg : args) {
+                request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
+    }
+
+    String log() {
+        try {
+            return Files.readString(dir.resolve("redis.log"));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
