@@ -105,7 +105,7 @@ public class ClusterNode {
                     RedisLink.describe(e), heartbeatPeriod());
         }
         heartbeatTimer = vertx.setPeriodic(heartbeatPeriod(), id -> register().subscribe().with(v -> {
-        }, f -> LOG.debugf("Registration failed: %s", RedisLink.describe(f))));
+        }, f -> failed("Registration", f)));
         syncTimer = vertx.setPeriodic(Math.max(100, config.syncInterval().toMillis()), id -> sync());
         started = true;
     }
@@ -193,7 +193,16 @@ public class ClusterNode {
                         LOG.infof("Node '%s' is gone (no registration for %s): its places and sessions were removed",
                                 reaped.get(i).toString(), config.nodeTimeout());
                     }
-                }, f -> LOG.debugf("Sync failed: %s", RedisLink.describe(f)));
+                }, f -> failed("Sync", f));
+    }
+
+    /** A lost link is expected and reported once by the link; an error answer from Redis is a bug of ours. */
+    private void failed(String what, Throwable f) {
+        if (link.isLinkFailure(f)) {
+            LOG.debugf("%s failed: %s", what, RedisLink.describe(f));
+        } else {
+            LOG.errorf("%s of node '%s' was refused by Redis: %s", what, node, f.getMessage());
+        }
     }
 
     private Uni<Void> countNodes() {

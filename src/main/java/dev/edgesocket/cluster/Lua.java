@@ -109,7 +109,7 @@ final class Lua {
             for i = 2, #ARGV, 4 do
               redis.call('ZADD', ARGV[1] .. 'zone:' .. ARGV[i] .. ':sessions', ARGV[i + 2], ARGV[i + 1])
               redis.call('HSET', ARGV[1] .. 'zone:' .. ARGV[i] .. ':info', ARGV[i + 1], ARGV[i + 3])
-              redis.call('SADD', KEYS[1], ARGV[i] .. '\n' .. ARGV[i + 1])
+              redis.call('SADD', KEYS[1], ARGV[i] .. '\\n' .. ARGV[i + 1])
             end
             return 1
             """);

@@ -36,7 +36,7 @@ final class PackagedServer implements AutoCloseable {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of("java", "-Dquarkus.http.port=" + port));
         for (String property : systemProperties) {
-            command.add("-D" + property);
+            command.add(property.startsWith("-") ? property : "-D" + property); // a JVM option as it is
         }
         command.addAll(List.of("-jar", JAR.toString()));
         Files.createDirectories(log.getParent());

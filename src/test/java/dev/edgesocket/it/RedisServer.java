@@ -101,7 +101,10 @@ final class RedisServer implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** One command over a plain socket, for checks; the first line of the answer (e.g. "+PONG", ":3"). */
+    /**
+     * One command over a plain socket, for checks: a status or number as its line ("+PONG", ":3"), a
+     * string as its content, a missing one as null.
+     */
     String command(String... args) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5000);
@@ -113,15 +116,23 @@ final class RedisServer implements AutoCloseable {
             out.write(request.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
             InputStream in = socket.getInputStream();
-            StringBuilder line = new StringBuilder();
-            int c;
-            while ((c = in.read()) != -1 && c != '\n') {
-                if (c != '\r') {
-                    line.append((char) c);
-                }
+            String line = readLine(in);
+            if (line.equals("$-1")) {
+                return null;
             }
-            return line.toString();
+            return line.startsWith("$") ? readLine(in) : line;
         }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (c != '\r') {
+                line.write(c);
+            }
+        }
+        return line.toString(StandardCharsets.UTF_8);
     }
 
     String log() {

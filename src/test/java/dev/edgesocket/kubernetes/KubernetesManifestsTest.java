@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,10 +25,12 @@ import dev.edgesocket.zone.EdgesocketConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -71,6 +74,54 @@ class KubernetesManifestsTest {
         return resources;
     }
 
+    private static <T extends HasMetadata> T named(List<HasMetadata> resources, Class<T> type, String name) {
+        return resources.stream().filter(type::isInstance).map(type::cast).filter(r -> r.getMetadata().getName().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " named " + name));
+    }
+
+    /**
+     * The cluster overlay: every pod in cluster mode against the overlay's own Redis (reachable through its
+     * Service, data on a persistent volume, append-only file on), each pod named by its pod name, and no state
+     * file (which cluster mode refuses).
+     */
+    @Test
+    void theClusterOverlayAddsAPersistentRedisAndTheClusterSettings() throws Exception {
+        List<HasMetadata> resources = render("kubernetes/overlays/cluster");
+        Deployment deployment = only(resources, Deployment.class);
+        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, EnvVar> env = new java.util.HashMap<>();
+        container.getEnv().forEach(e -> env.put(e.getName(), e));
+        assertEquals("true", env.get("EDGESOCKET_CLUSTER_ENABLED").getValue());
+        assertEquals("metadata.name", env.get("EDGESOCKET_CLUSTER_NODE_ID").getValueFrom().getFieldRef().getFieldPath(),
+                "the node id is the pod's name");
+        String hosts = env.get("QUARKUS_REDIS_HOSTS").getValue();
+
+        StatefulSet redis = only(resources, StatefulSet.class);
+        Service redisService = named(resources, Service.class, redis.getSpec().getServiceName());
+        assertEquals("redis://" + redisService.getMetadata().getName() + ":" + redisService.getSpec().getPorts().get(0).getPort(),
+                hosts, "the pods reach the overlay's Redis through its Service");
+        redisService.getSpec().getSelector().forEach((k, v) -> assertEquals(v,
+                redis.getSpec().getTemplate().getMetadata().getLabels().get(k), "the Redis Service selects the Redis pod"));
+        Container redisContainer = redis.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals(redisService.getSpec().getPorts().get(0).getTargetPort().getStrVal(), redisContainer.getPorts().get(0).getName());
+        String args = String.join(" ", redisContainer.getArgs());
+        assertTrue(args.contains("--appendonly yes"), "Redis persists with its append-only file: " + args);
+        assertEquals(1, redis.getSpec().getVolumeClaimTemplates().size(), "Redis keeps its data on a persistent volume");
+        String claim = redis.getSpec().getVolumeClaimTemplates().get(0).getMetadata().getName();
+        assertTrue(redisContainer.getVolumeMounts().stream().anyMatch(m -> m.getName().equals(claim) && m.getMountPath().equals("/data")));
+        assertNotNull(redisContainer.getResources().getLimits().get("memory"));
+        assertEquals(Boolean.TRUE, redis.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot());
+
+        ConfigMap configMap = only(resources, ConfigMap.class);
+        Properties properties = new Properties();
+        properties.load(new StringReader(configMap.getData().get("application.properties")));
+        assertEquals("true", properties.getProperty("edgesocket.cluster.enabled"));
+        assertFalse(properties.containsKey("edgesocket.state-file"), "cluster mode and a state file do not go together");
+        // The edgesocket Service still selects only the edgesocket pods, not Redis.
+        Service service = named(resources, Service.class, "edgesocket");
+        assertEquals("server", service.getSpec().getSelector().get("app.kubernetes.io/component"));
+    }
+
     private static <T> T only(List<HasMetadata> resources, Class<T> type) {
         List<T> found = resources.stream().filter(type::isInstance).map(type::cast).toList();
         assertEquals(1, found.size(), "one " + type.getSimpleName());
@@ -78,11 +129,11 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"kubernetes/base", "kubernetes/overlays/native"})
+    @ValueSource(strings = {"kubernetes/base", "kubernetes/overlays/native", "kubernetes/overlays/cluster"})
     void manifestsFitTheApplication(String dir) throws Exception {
         List<HasMetadata> resources = render(dir);
         Deployment deployment = only(resources, Deployment.class);
-        Service service = only(resources, Service.class);
+        Service service = named(resources, Service.class, "edgesocket");
         ConfigMap configMap = only(resources, ConfigMap.class);
         only(resources, PodDisruptionBudget.class);
         HorizontalPodAutoscaler hpa = only(resources, HorizontalPodAutoscaler.class);
