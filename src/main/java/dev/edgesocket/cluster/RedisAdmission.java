@@ -40,9 +40,13 @@ public class RedisAdmission implements Admission {
 
     @Inject
     public RedisAdmission(RedisLink link, NodeIdentity identity, EdgesocketConfig config) {
+        this(link, identity.id(), config.cluster().keyPrefix());
+    }
+
+    RedisAdmission(RedisLink link, String node, String keyPrefix) {
         this.link = link;
-        this.keys = new Keys(config.cluster().keyPrefix());
-        this.node = identity.id();
+        this.keys = new Keys(keyPrefix);
+        this.node = node;
         this.nodePrefix = keys.prefix() + "node:";
     }
 

@@ -138,7 +138,20 @@
     const title = document.createElement('h3');
     title.textContent = `${zone.name} (${zone.path}) — ${zone.live.openSockets} open, ${zone.live.upgrades} upgrades, ` +
       `${zone.live.refusedDisabled + zone.live.refusedLimit + zone.live.refusedOrigin} refused`;
-    box.append(title,
+    box.append(title);
+    // Cluster mode: the counts of each node (a single node has no per-node list).
+    if (zone.live.nodes && Object.keys(zone.live.nodes).length > 0) {
+      const nodes = document.createElement('ul');
+      nodes.className = 'nodes'; nodes.id = 'nodes-' + zone.name;
+      nodes.setAttribute('aria-label', 'Nodes of zone ' + zone.name);
+      for (const [name, c] of Object.entries(zone.live.nodes)) {
+        const item = document.createElement('li');
+        item.textContent = `${name}: ${c.openSockets} open, ${c.upgrades} upgrades, ${c.refusedDisabled + c.refusedLimit + (c.refusedOrigin || 0)} refused`;
+        nodes.appendChild(item);
+      }
+      box.append(nodes);
+    }
+    box.append(
       field(zone.name, 'enabled', 'WebSockets enabled', ws.enabled, 'checkbox'),
       field(zone.name, 'subprotocols', 'Subprotocols', ws.subprotocols.join(', '), 'text'),
       field(zone.name, 'idleTimeout', 'Idle timeout (s)', ws.idleTimeout, 'number'),
@@ -187,13 +200,18 @@
     try {
       const page = await api('GET', '/api/zones/' + encodeURIComponent(zone) + '/sessions?limit=100');
       const table = document.createElement('table');
-      table.innerHTML = '<caption>Open sessions</caption><thead><tr><th scope="col">Id</th><th scope="col">Remote</th>' +
+      // In cluster mode each session names the node that holds it.
+      const clustered = page.sessions.some((s) => s.node);
+      table.innerHTML = '<caption>Open sessions</caption><thead><tr><th scope="col">Id</th>' +
+        (clustered ? '<th scope="col">Node</th>' : '') + '<th scope="col">Remote</th>' +
         '<th scope="col">Protocol</th><th scope="col">In/out</th><th scope="col">RTT ms</th><th scope="col">Close</th></tr></thead>';
       const body = document.createElement('tbody');
       for (const s of page.sessions) {
         const row = document.createElement('tr');
-        for (const v of [s.id, s.remoteAddress, s.protocol || '-', s.messagesIn + '/' + s.messagesOut,
-          s.lastPongRoundTripMillis === null ? '-' : s.lastPongRoundTripMillis.toFixed(2)]) {
+        const values = [s.id, s.remoteAddress, s.protocol || '-', s.messagesIn + '/' + s.messagesOut,
+          s.lastPongRoundTripMillis === null || s.lastPongRoundTripMillis === undefined ? '-' : s.lastPongRoundTripMillis.toFixed(2)];
+        if (clustered) values.splice(1, 0, s.node || '-');
+        for (const v of values) {
           const cell = document.createElement('td'); cell.textContent = v; row.appendChild(cell);
         }
         const cell = document.createElement('td');

@@ -50,6 +50,17 @@ class HealthTest {
         org.junit.jupiter.api.Assertions.assertEquals(200, status, "live again once the tick resumes");
     }
 
+    /** A single node (cluster mode off, the default) has no Redis: no cluster check, no Redis check. */
+    @Test
+    void aSingleNodeHasNoClusterOrRedisCheck() {
+        given().when().get("/q/health").then().statusCode(200)
+                .body("checks.name", org.hamcrest.Matchers.not(hasItem("cluster")))
+                .body("checks.name", org.hamcrest.Matchers.everyItem(
+                        org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsStringIgnoringCase("redis"))));
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("edgesocket_cluster_link")));
+    }
+
     @Test
     void readinessReportsOpenSocketsPerZoneAndTheDrainFlag() {
         try (WsClient client = WsClient.connect(base, "/echo")) {
