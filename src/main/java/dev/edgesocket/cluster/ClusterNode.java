@@ -133,7 +133,15 @@ public class ClusterNode {
             args.add(zone.name());
             args.add(String.valueOf(Math.max(0, zone.placesTaken())));
         }
-        Uni<Void> work = link.eval(Lua.HEARTBEAT, List.of(keys.node(node), keys.nodes()), args).replaceWithVoid();
+        Uni<Void> work = link.eval(Lua.HEARTBEAT, List.of(keys.node(node), keys.nodes()), args).chain(rewritten -> {
+            if (rewritten.toLong() == 1 && !recovering) {
+                // The registration had expired (a pause longer than node-timeout): others may have removed what
+                // this node holds. The places were just re-written; the sessions follow.
+                LOG.infof("Cluster node '%s' found its registration expired and registered again", node);
+                return sessions.resync();
+            }
+            return Uni.createFrom().voidItem();
+        });
         if (recovering) {
             // Up first, so that sockets opening meanwhile record themselves; then this node's truth again.
             work = work.invoke(() -> {
@@ -211,6 +219,7 @@ public class ClusterNode {
 
     /** Stops the timers and the subscription, and leaves the cluster at once (its places stop counting). */
     void stop() {
+        link.closing();
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
         }

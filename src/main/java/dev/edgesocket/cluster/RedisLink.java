@@ -38,6 +38,7 @@ public class RedisLink {
     private final Duration deadline;
     private volatile boolean up;
     private volatile String lastProblem = "not connected yet";
+    private volatile boolean closing;
 
     @Inject
     public RedisLink(EdgesocketConfig config, NodeIdentity identity, Instance<ReactiveRedisDataSource> redis,
@@ -99,10 +100,15 @@ public class RedisLink {
         return !(t instanceof ErrorType);
     }
 
+    /** The node is stopping: commands still in flight may fail as the client closes, which is no news. */
+    void closing() {
+        closing = true;
+    }
+
     /** A command could not reach Redis: the node works on its own until its registration succeeds again. */
     void lost(Throwable cause) {
         lastProblem = describe(cause);
-        if (up) {
+        if (up && !closing) {
             synchronized (this) {
                 if (!up) {
                     return;

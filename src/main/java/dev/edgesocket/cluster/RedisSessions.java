@@ -58,6 +58,8 @@ public class RedisSessions implements SessionDirectory {
     private final AtomicLong requests = new AtomicLong();
     // Details asked of other nodes, removed on the answer or after DETAILS_WAIT, whichever comes first.
     private final Map<Long, CompletableFuture<List<SessionInfo>>> pending = new ConcurrentHashMap<>();
+    // Sockets whose open is on its way to Redis, removed when it arrived (or at the socket's close).
+    private final Map<ZoneSocket, CompletableFuture<Void>> recording = new ConcurrentHashMap<>();
 
     @Inject
     public RedisSessions(RedisLink link, NodeIdentity identity, EdgesocketConfig config, ZoneRegistry zones,
@@ -110,16 +112,36 @@ public class RedisSessions implements SessionDirectory {
 
     @Override
     public void opened(Zone zone, ZoneSocket socket) {
-        if (link.up()) {
-            link.eval(Lua.OPENED, List.of(keys.sessions(zone.name()), keys.info(zone.name()), keys.nodeSessions(node)),
-                    List.of(socket.id(), String.valueOf(socket.sequence()), snapshot(socket), zone.name() + "\n" + socket.id()))
-                    .subscribe().with(r -> {
-                    }, f -> LOG.debugf("Session %s could not be recorded in Redis: %s", socket.id(), RedisLink.describe(f)));
+        if (!link.up()) {
+            return; // recorded again when the link returns
         }
+        // The close of a short-lived socket must reach Redis after its open: the two may take different connections.
+        CompletableFuture<Void> recorded = new CompletableFuture<>();
+        recording.put(socket, recorded);
+        link.eval(Lua.OPENED, List.of(keys.sessions(zone.name()), keys.info(zone.name()), keys.nodeSessions(node)),
+                List.of(socket.id(), String.valueOf(socket.sequence()), snapshot(socket), zone.name() + "\n" + socket.id()))
+                .subscribe().with(r -> recorded(socket, recorded), f -> {
+                    LOG.debugf("Session %s could not be recorded in Redis: %s", socket.id(), RedisLink.describe(f));
+                    recorded(socket, recorded);
+                });
+    }
+
+    private void recorded(ZoneSocket socket, CompletableFuture<Void> recorded) {
+        recording.remove(socket, recorded);
+        recorded.complete(null);
     }
 
     @Override
     public void closed(Zone zone, ZoneSocket socket) {
+        CompletableFuture<Void> recorded = recording.remove(socket);
+        if (recorded == null) {
+            forget(zone, socket);
+        } else {
+            recorded.whenComplete((v, f) -> forget(zone, socket));
+        }
+    }
+
+    private void forget(Zone zone, ZoneSocket socket) {
         if (link.up()) {
             link.eval(Lua.CLOSED, List.of(keys.sessions(zone.name()), keys.info(zone.name()), keys.nodeSessions(node)),
                     List.of(socket.id(), zone.name() + "\n" + socket.id()))
