@@ -212,7 +212,7 @@ public class ZoneResource {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        return Response.ok(new SessionPage(page.sessions(), page.next())).build();
+        return Response.ok(new SessionPage(page.sessions(), page.next(), page.unanswered())).build();
     }
 
     @DELETE

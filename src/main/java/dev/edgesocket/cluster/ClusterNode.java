@@ -116,7 +116,7 @@ public class ClusterNode {
 
     /**
      * Renews the registration. After a degraded period (or at first contact) it also re-writes this node's
-     * places and sessions, re-reads the settings and subscribes again, then reports the link up.
+     * places, re-reads the settings and subscribes again, then reports the link up.
      */
     Uni<Void> register() {
         if (!registering.compareAndSet(false, true)) {
@@ -133,21 +133,17 @@ public class ClusterNode {
             args.add(zone.name());
             args.add(String.valueOf(Math.max(0, zone.placesTaken())));
         }
-        Uni<Void> work = link.eval(Lua.HEARTBEAT, List.of(keys.node(node), keys.nodes()), args).chain(rewritten -> {
+        Uni<Void> work = link.eval(Lua.HEARTBEAT, List.of(keys.node(node), keys.nodes()), args).invoke(rewritten -> {
             if (rewritten.toLong() == 1 && !recovering) {
-                // The registration had expired (a pause longer than node-timeout): others may have removed what
-                // this node holds. The places were just re-written; the sessions follow.
-                LOG.infof("Cluster node '%s' found its registration expired and registered again", node);
-                return sessions.resync();
+                // A pause longer than node-timeout: the others stopped counting this node; its places are back.
+                LOG.infof("Cluster node '%s' found its registration expired and registered again with its places", node);
             }
-            return Uni.createFrom().voidItem();
-        });
+        }).replaceWithVoid();
         if (recovering) {
-            // Up first, so that sockets opening meanwhile record themselves; then this node's truth again.
             work = work.invoke(() -> {
                 link.restored(!everLinked);
                 everLinked = true;
-            }).chain(sessions::resync).chain(settings::reload).chain(this::subscribe).chain(this::countNodes);
+            }).chain(settings::reload).chain(this::subscribe).chain(this::countNodes);
         } else if (subscriber == null) {
             // The subscription's connection ended while commands went through: notifications may be lost.
             work = work.chain(this::subscribe).chain(settings::reload);
@@ -198,7 +194,7 @@ public class ClusterNode {
                 .eventually(() -> syncing.set(false))
                 .subscribe().with(reaped -> {
                     for (int i = 0; i < reaped.size(); i++) {
-                        LOG.infof("Node '%s' is gone (no registration for %s): its places and sessions were removed",
+                        LOG.infof("Node '%s' is gone (no registration for %s): its places were removed",
                                 reaped.get(i).toString(), config.nodeTimeout());
                     }
                 }, f -> failed("Sync", f));

@@ -5,13 +5,10 @@ package dev.edgesocket.cluster;
  * <pre>
  * P nodes                   set of node ids seen (until reaped)
  * P node:ID                 the node's live counts (JSON), expiring after node-timeout: gone = dead
- * P node:ID:sessions        the node's sessions ("zone\nid"), to remove them when it dies
  * P zone:Z:places           hash node -> places taken (max-connections counts their sum)
- * P zone:Z:sessions         sorted set of session ids, score = the id's time-based sequence
- * P zone:Z:info             hash session id -> its snapshot at open (JSON)
  * P zone:Z:overrides        hash setting -> JSON value: the fields changed over HTTP
  * P settings                channel: a zone's overrides changed
- * P to:ID                   channel: commands for one node (close a session, session details)
+ * P to:ID                   channel: questions for one node (its part of a session page, a close) and answers
  * </pre>
  * Scripts build some key names from their arguments, so the keys of one cluster must live on one Redis
  * primary (standalone, replicated or Sentinel; not a sharded Redis Cluster).
@@ -36,20 +33,8 @@ final class Keys {
         return prefix + "node:" + id;
     }
 
-    String nodeSessions(String id) {
-        return prefix + "node:" + id + ":sessions";
-    }
-
     String places(String zone) {
         return prefix + "zone:" + zone + ":places";
-    }
-
-    String sessions(String zone) {
-        return prefix + "zone:" + zone + ":sessions";
-    }
-
-    String info(String zone) {
-        return prefix + "zone:" + zone + ":info";
     }
 
     String overrides(String zone) {

@@ -7,7 +7,7 @@ import java.util.HexFormat;
 
 /**
  * The Lua scripts of cluster mode. Each runs atomically in Redis, so a decision that reads several keys
- * (the places of every live node, a session and its node's liveness) takes one round trip and cannot race.
+ * (the places of every live node) takes one round trip and cannot race.
  * Sent by SHA-1 ({@code EVALSHA}), with the text only when Redis does not know it yet (after a restart).
  */
 final class Lua {
@@ -59,25 +59,6 @@ final class Lua {
             """);
 
     /**
-     * A socket opened. KEYS: zone sessions, zone info, node sessions. ARGV: id, sequence (score), snapshot
-     * JSON, "zone\nid".
-     */
-    static final Script OPENED = Script.of("opened", """
-            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-            redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
-            redis.call('SADD', KEYS[3], ARGV[4])
-            return 1
-            """);
-
-    /** A socket closed. KEYS: zone sessions, zone info, node sessions. ARGV: id, "zone\nid". */
-    static final Script CLOSED = Script.of("closed", """
-            redis.call('ZREM', KEYS[1], ARGV[1])
-            redis.call('HDEL', KEYS[2], ARGV[1])
-            redis.call('SREM', KEYS[3], ARGV[2])
-            return 1
-            """);
-
-    /**
      * The node's registration, renewed every node-timeout/3. KEYS: node key, nodes set. ARGV: counts JSON,
      * time to live (ms), node id, force ("1": write the places even if the key existed), key prefix, then
      * zone and places pairs. When the key had expired (or never existed) or force is set, the node's place count in
@@ -102,51 +83,13 @@ final class Lua {
             """);
 
     /**
-     * Records many open sockets of this node at once (after a re-registration). KEYS: node sessions.
-     * ARGV: key prefix, then zone, id, sequence, snapshot JSON quadruples.
-     */
-    static final Script OPENED_MANY = Script.of("opened-many", """
-            for i = 2, #ARGV, 4 do
-              redis.call('ZADD', ARGV[1] .. 'zone:' .. ARGV[i] .. ':sessions', ARGV[i + 2], ARGV[i + 1])
-              redis.call('HSET', ARGV[1] .. 'zone:' .. ARGV[i] .. ':info', ARGV[i + 1], ARGV[i + 3])
-              redis.call('SADD', KEYS[1], ARGV[i] .. '\\n' .. ARGV[i + 1])
-            end
-            return 1
-            """);
-
-    /**
-     * Forgets every session this node recorded (before it records its open sockets again). KEYS: node
-     * sessions. ARGV: key prefix.
-     */
-    static final Script FORGET_SESSIONS = Script.of("forget-sessions", """
-            for _, member in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-              local sep = string.find(member, '\\n', 1, true)
-              local zone = string.sub(member, 1, sep - 1)
-              local id = string.sub(member, sep + 1)
-              redis.call('ZREM', ARGV[1] .. 'zone:' .. zone .. ':sessions', id)
-              redis.call('HDEL', ARGV[1] .. 'zone:' .. zone .. ':info', id)
-            end
-            redis.call('DEL', KEYS[1])
-            return 1
-            """);
-
-    /**
-     * Removes what dead nodes left: their sessions and their places. KEYS: nodes set. ARGV: key prefix,
-     * then the zone names. Returns the nodes reaped.
+     * Removes what dead nodes left: their places (the admission script ignores them already). KEYS: nodes
+     * set. ARGV: key prefix, then the zone names. Returns the nodes reaped.
      */
     static final Script REAP = Script.of("reap", """
             local reaped = {}
             for _, node in ipairs(redis.call('SMEMBERS', KEYS[1])) do
               if redis.call('EXISTS', ARGV[1] .. 'node:' .. node) == 0 then
-                local own = ARGV[1] .. 'node:' .. node .. ':sessions'
-                for _, member in ipairs(redis.call('SMEMBERS', own)) do
-                  local sep = string.find(member, '\\n', 1, true)
-                  local zone = string.sub(member, 1, sep - 1)
-                  local id = string.sub(member, sep + 1)
-                  redis.call('ZREM', ARGV[1] .. 'zone:' .. zone .. ':sessions', id)
-                  redis.call('HDEL', ARGV[1] .. 'zone:' .. zone .. ':info', id)
-                end
-                redis.call('DEL', own)
                 for i = 2, #ARGV do
                   redis.call('HDEL', ARGV[1] .. 'zone:' .. ARGV[i] .. ':places', node)
                 end
@@ -168,62 +111,6 @@ final class Lua {
               end
             end
             return out
-            """);
-
-    /**
-     * A page of sessions, oldest first, skipping those of dead nodes. KEYS: zone sessions, zone info.
-     * ARGV: node key prefix, after score ("-inf" for the first page), after id ("" for none), limit.
-     * Returns id, snapshot JSON pairs.
-     */
-    static final Script PAGE = Script.of("page", """
-            local limit = tonumber(ARGV[4])
-            local out = {}
-            local alive = {}
-            local found = 0
-            local offset = 0
-            while found < limit do
-              local batch = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[2], '+inf', 'WITHSCORES', 'LIMIT', offset, 256)
-              if #batch == 0 then
-                break
-              end
-              offset = offset + #batch / 2
-              for i = 1, #batch, 2 do
-                local id = batch[i]
-                local skip = ARGV[3] ~= '' and tonumber(batch[i + 1]) == tonumber(ARGV[2]) and id <= ARGV[3]
-                if not skip and found < limit then
-                  local info = redis.call('HGET', KEYS[2], id)
-                  if info then
-                    local node = cjson.decode(info).node
-                    if alive[node] == nil then
-                      alive[node] = redis.call('EXISTS', ARGV[1] .. node) == 1
-                    end
-                    if alive[node] then
-                      table.insert(out, id)
-                      table.insert(out, info)
-                      found = found + 1
-                    end
-                  end
-                end
-              end
-            end
-            return out
-            """);
-
-    /**
-     * Carries a close to the node that holds a session. KEYS: zone info. ARGV: id, node key prefix, node
-     * channel prefix, command JSON. Returns 1 when a live node holds the session.
-     */
-    static final Script KICK = Script.of("kick", """
-            local info = redis.call('HGET', KEYS[1], ARGV[1])
-            if not info then
-              return 0
-            end
-            local node = cjson.decode(info).node
-            if redis.call('EXISTS', ARGV[2] .. node) == 0 then
-              return 0
-            end
-            redis.call('PUBLISH', ARGV[3] .. node, ARGV[4])
-            return 1
             """);
 
     /**

@@ -131,8 +131,8 @@ public class RedisLink {
         if (firstContact) {
             LOG.infof("Cluster node '%s' is linked to Redis", node);
         } else {
-            LOG.infof("Cluster node '%s' is linked to Redis again: it re-registered with its true place counts, and "
-                    + "records its sessions and re-reads the settings", node);
+            LOG.infof("Cluster node '%s' is linked to Redis again: it re-registered with its true place counts and "
+                    + "re-reads the settings", node);
         }
         return true;
     }

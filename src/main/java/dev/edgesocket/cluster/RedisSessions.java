@@ -2,10 +2,10 @@ package dev.edgesocket.cluster;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,23 +31,24 @@ import dev.edgesocket.zone.ZoneRegistry;
 import dev.edgesocket.zone.ZoneSocket;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Response;
 
 /**
  * Cluster mode: session ids are {@code <zone>-<node>-<sequence>}, unique across the cluster without asking
- * anyone, with a time-based sequence (microseconds since 1970, strictly increasing per node) so that the
- * order of the ids is the order of opening. Each socket is recorded at open and forgotten at close (one
- * script each; nothing per message): the zone's sorted set pages over the whole cluster, oldest first, and
- * a snapshot per session names its node. The live details of another node's sockets come from that node
- * (a request over its channel, answered within a second); a close goes to the node that holds the socket.
+ * anyone, with a time-based sequence (microseconds since 1970, strictly increasing per node) so that ids sort
+ * in the order sockets opened, across nodes too. Each node keeps only its own sockets, in memory, as on a
+ * single node: nothing is written to Redis per connection. A listing asks every live node for its part of the
+ * page over the node's channel ({@code P to:<node>}) and merges the answers; a close goes to the node named in
+ * the id, which answers whether it had the socket. A node that does not answer within a second is left out of
+ * the page and named in it; a node that is gone has no subscription, so nothing waits for it.
  */
 @Singleton
 @LookupIfProperty(name = "edgesocket.cluster.enabled", stringValue = "true")
 public class RedisSessions implements SessionDirectory {
 
     private static final Logger LOG = Logger.getLogger(RedisSessions.class);
-    static final Duration DETAILS_WAIT = Duration.ofSeconds(1);
-    private static final int RESYNC_BATCH = 200;
+    static final Duration ANSWER_WAIT = Duration.ofSeconds(1);
+    private static final Comparator<SessionInfo> OPENING_ORDER = Comparator
+            .comparingLong((SessionInfo s) -> sequenceOf(s.id())).thenComparing(SessionInfo::id);
 
     private final RedisLink link;
     private final Keys keys;
@@ -56,10 +57,8 @@ public class RedisSessions implements SessionDirectory {
     private final ObjectMapper json;
     private final AtomicLong lastSequence = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
-    // Details asked of other nodes, removed on the answer or after DETAILS_WAIT, whichever comes first.
-    private final Map<Long, CompletableFuture<List<SessionInfo>>> pending = new ConcurrentHashMap<>();
-    // Sockets whose open is on its way to Redis, removed when it arrived (or at the socket's close).
-    private final Map<ZoneSocket, CompletableFuture<Void>> recording = new ConcurrentHashMap<>();
+    // Questions to other nodes, removed on the answer or after ANSWER_WAIT, whichever comes first.
+    private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
 
     @Inject
     public RedisSessions(RedisLink link, NodeIdentity identity, EdgesocketConfig config, ZoneRegistry zones,
@@ -100,182 +99,80 @@ public class RedisSessions implements SessionDirectory {
         }
     }
 
-    private String snapshot(ZoneSocket socket) {
-        SessionInfo info = socket.info();
-        ObjectNode o = json.createObjectNode();
-        o.put("node", node);
-        o.put("remoteAddress", info.remoteAddress());
-        o.put("protocol", info.protocol());
-        o.put("connectedAt", info.connectedAt().toEpochMilli());
-        return o.toString();
+    private static long sequenceOf(String id) {
+        return Long.parseLong(id.substring(id.lastIndexOf('-') + 1));
     }
 
     @Override
     public void opened(Zone zone, ZoneSocket socket) {
-        if (!link.up()) {
-            return; // recorded again when the link returns
-        }
-        // The close of a short-lived socket must reach Redis after its open: the two may take different connections.
-        CompletableFuture<Void> recorded = new CompletableFuture<>();
-        recording.put(socket, recorded);
-        link.eval(Lua.OPENED, List.of(keys.sessions(zone.name()), keys.info(zone.name()), keys.nodeSessions(node)),
-                List.of(socket.id(), String.valueOf(socket.sequence()), snapshot(socket), zone.name() + "\n" + socket.id()))
-                .subscribe().with(r -> recorded(socket, recorded), f -> {
-                    LOG.debugf("Session %s could not be recorded in Redis: %s", socket.id(), RedisLink.describe(f));
-                    recorded(socket, recorded);
-                });
-    }
-
-    private void recorded(ZoneSocket socket, CompletableFuture<Void> recorded) {
-        recording.remove(socket, recorded);
-        recorded.complete(null);
+        // Kept by the zone's own registry; nothing to tell Redis.
     }
 
     @Override
     public void closed(Zone zone, ZoneSocket socket) {
-        CompletableFuture<Void> recorded = recording.remove(socket);
-        if (recorded == null) {
-            forget(zone, socket);
-        } else {
-            recorded.whenComplete((v, f) -> forget(zone, socket));
-        }
-    }
-
-    private void forget(Zone zone, ZoneSocket socket) {
-        if (link.up()) {
-            link.eval(Lua.CLOSED, List.of(keys.sessions(zone.name()), keys.info(zone.name()), keys.nodeSessions(node)),
-                    List.of(socket.id(), zone.name() + "\n" + socket.id()))
-                    .subscribe().with(r -> {
-                    }, f -> LOG.debugf("Session %s could not be forgotten in Redis: %s", socket.id(), RedisLink.describe(f)));
-        }
-    }
-
-    /** Forgets what this node recorded and records its open sockets again (after a re-registration). */
-    Uni<Void> resync() {
-        return link.eval(Lua.FORGET_SESSIONS, List.of(keys.nodeSessions(node)), List.of(keys.prefix()))
-                .chain(() -> {
-                    // Listed after the forget: a socket opening from now on records itself as well (ZADD is idempotent).
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (List<String> args : openSocketBatches()) {
-                        chain = chain.chain(() -> link.eval(Lua.OPENED_MANY, List.of(keys.nodeSessions(node)), args)
-                                .replaceWithVoid());
-                    }
-                    return chain;
-                });
-    }
-
-    private List<List<String>> openSocketBatches() {
-        List<List<String>> batches = new ArrayList<>();
-        List<String> batch = null;
-        for (Zone zone : zones.all()) {
-            for (ZoneSocket socket : zone.openSockets()) {
-                if (batch == null || batch.size() >= 1 + 4 * RESYNC_BATCH) {
-                    batch = new ArrayList<>();
-                    batch.add(keys.prefix());
-                    batches.add(batch);
-                }
-                batch.addAll(List.of(zone.name(), socket.id(), String.valueOf(socket.sequence()), snapshot(socket)));
-            }
-        }
-        return batches;
     }
 
     @Override
     public CompletionStage<Page> page(Zone zone, String after, int limit) {
-        String afterScore = "-inf";
-        String afterId = "";
+        ParsedId cursor = null;
         if (after != null && !after.isEmpty()) {
-            ParsedId parsed = parse(zone, after);
-            if (parsed == null) {
+            cursor = parse(zone, after);
+            if (cursor == null) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("after must be a session id of zone '"
                         + zone.name() + "', such as " + zone.name() + "-" + node + "-1732900000000000."));
             }
-            afterScore = String.valueOf(parsed.sequence());
-            afterId = after;
         }
         if (!link.up()) {
             return CompletableFuture.failedFuture(unavailable());
         }
+        String afterId = cursor == null ? "" : after;
+        long afterSequence = cursor == null ? 0 : cursor.sequence();
         CompletableFuture<Page> done = new CompletableFuture<>();
-        link.eval(Lua.PAGE, List.of(keys.sessions(zone.name()), keys.info(zone.name())),
-                List.of(keys.prefix() + "node:", afterScore, afterId, String.valueOf(limit)))
-                .subscribe().with(reply -> details(zone, reply, limit, done),
-                        f -> done.completeExceptionally(link.isLinkFailure(f) ? unavailable() : f));
+        liveNodes().subscribe().with(nodes -> {
+            Map<String, CompletableFuture<JsonNode>> asked = new TreeMap<>();
+            for (String other : nodes.keySet()) {
+                if (!other.equals(node)) {
+                    ObjectNode question = json.createObjectNode().put("op", "page").put("zone", zone.name())
+                            .put("afterSequence", afterSequence).put("afterId", afterId).put("limit", limit);
+                    asked.put(other, ask(other, question));
+                }
+            }
+            List<SessionInfo> mine = localPage(zone, afterSequence, afterId, limit);
+            CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).whenComplete((v, f) -> {
+                List<SessionInfo> all = new ArrayList<>(mine);
+                List<String> unanswered = new ArrayList<>();
+                asked.forEach((other, answer) -> {
+                    JsonNode sessions = answer.getNow(null);
+                    if (sessions == null) {
+                        unanswered.add(other);
+                    } else {
+                        List<SessionInfo> theirs = json.convertValue(sessions.get("sessions"),
+                                new TypeReference<List<SessionInfo>>() {
+                                });
+                        theirs.forEach(s -> all.add(s.withNode(other)));
+                    }
+                });
+                all.sort(OPENING_ORDER);
+                List<SessionInfo> page = all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
+                String next = page.size() == limit ? page.get(page.size() - 1).id() : null;
+                done.complete(new Page(page, next, unanswered));
+            });
+        }, f -> done.completeExceptionally(link.isLinkFailure(f) ? unavailable() : f));
         return done;
     }
 
-    /** Fills in a page: this node's sockets from memory, the others' from their nodes (or their snapshots). */
-    private void details(Zone zone, Response reply, int limit, CompletableFuture<Page> done) {
-        try {
-            List<String> ids = new ArrayList<>();
-            Map<String, JsonNode> snapshots = new HashMap<>();
-            Map<String, List<String>> byNode = new LinkedHashMap<>();
-            for (int i = 0; i + 1 < reply.size(); i += 2) {
-                String id = reply.get(i).toString();
-                JsonNode snapshot = json.readTree(reply.get(i + 1).toString());
-                ids.add(id);
-                snapshots.put(id, snapshot);
-                String owner = snapshot.path("node").asText();
-                if (!owner.equals(node)) {
-                    byNode.computeIfAbsent(owner, n -> new ArrayList<>()).add(id);
-                }
-            }
-            String next = ids.size() == limit ? ids.get(ids.size() - 1) : null;
-            Map<String, CompletableFuture<List<SessionInfo>>> asked = new LinkedHashMap<>();
-            byNode.forEach((owner, theirs) -> asked.put(owner, ask(owner, zone, theirs)));
-            CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).whenComplete((v, f) -> {
-                Map<String, SessionInfo> remote = new HashMap<>();
-                java.util.Set<String> answered = new java.util.HashSet<>();
-                asked.forEach((owner, answer) -> {
-                    List<SessionInfo> found = answer.getNow(null);
-                    if (found != null) {
-                        answered.add(owner);
-                        found.forEach(info -> remote.put(info.id(), info));
-                    }
-                });
-                List<SessionInfo> page = new ArrayList<>(ids.size());
-                for (String id : ids) {
-                    JsonNode snapshot = snapshots.get(id);
-                    String owner = snapshot.path("node").asText();
-                    SessionInfo info;
-                    if (owner.equals(node)) {
-                        ParsedId parsed = parse(zone, id);
-                        ZoneSocket socket = parsed == null ? null : zone.openSocket(parsed.sequence());
-                        info = socket == null ? null : socket.info();
-                    } else {
-                        info = remote.get(id);
-                        if (info == null && !answered.contains(owner)) { // no answer in time: what was known at open
-                            info = new SessionInfo(id, snapshot.path("remoteAddress").asText(),
-                                    snapshot.path("protocol").asText(),
-                                    java.time.Instant.ofEpochMilli(snapshot.path("connectedAt").asLong()), null, null, 0, 0, 0,
-                                    0, 0, null);
-                        }
-                    }
-                    if (info != null) {
-                        page.add(info.withNode(owner));
-                    }
-                }
-                done.complete(new Page(page, next));
-            });
-        } catch (Exception e) {
-            done.completeExceptionally(e);
+    /** This node's sockets of the zone after (sequence, id) in opening order, at most {@code limit}. */
+    private List<SessionInfo> localPage(Zone zone, long afterSequence, String afterId, int limit) {
+        List<SessionInfo> page = new ArrayList<>(Math.min(limit, 64));
+        // Sequences are unique per node, but another node's socket may share this one's sequence: the id breaks the tie.
+        ZoneSocket same = afterSequence == 0 ? null : zone.openSocket(afterSequence);
+        if (same != null && same.id().compareTo(afterId) > 0) {
+            page.add(same.info().withNode(node));
         }
-    }
-
-    /** Asks another node for the live details of some of its sockets; null when it did not answer within DETAILS_WAIT. */
-    private CompletableFuture<List<SessionInfo>> ask(String owner, Zone zone, List<String> ids) {
-        long request = requests.incrementAndGet();
-        CompletableFuture<List<SessionInfo>> answer = new CompletableFuture<>();
-        pending.put(request, answer);
-        CompletableFuture<List<SessionInfo>> bounded = answer
-                .completeOnTimeout(null, DETAILS_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((r, f) -> pending.remove(request));
-        ObjectNode ask = json.createObjectNode().put("op", "details").put("zone", zone.name()).put("reply", node)
-                .put("request", request);
-        ids.forEach(ask.putArray("ids")::add);
-        link.command("PUBLISH", keys.nodeChannel(owner), ask.toString()).subscribe().with(r -> {
-        }, f -> answer.complete(null));
-        return bounded;
+        for (ZoneSocket socket : zone.openSocketsAfter(afterSequence, limit - page.size())) {
+            page.add(socket.info().withNode(node));
+        }
+        return page;
     }
 
     @Override
@@ -292,12 +189,13 @@ public class RedisSessions implements SessionDirectory {
         }
         ObjectNode command = json.createObjectNode().put("op", "close").put("zone", zone.name()).put("id", id)
                 .put("code", code).put("reason", reason);
-        CompletableFuture<Boolean> done = new CompletableFuture<>();
-        link.eval(Lua.KICK, List.of(keys.info(zone.name())),
-                List.of(id, keys.prefix() + "node:", keys.prefix() + "to:", command.toString()))
-                .subscribe().with(r -> done.complete(r.toLong() == 1),
-                        f -> done.completeExceptionally(link.isLinkFailure(f) ? unavailable() : f));
-        return done;
+        return ask(parsed.node(), command).thenApply(answer -> {
+            if (answer == null) {
+                throw new SettingsStore.UnavailableException("Node '" + parsed.node() + "', which holds session " + id
+                        + ", did not answer within " + ANSWER_WAIT.toMillis() + " ms; try again.", null);
+            }
+            return answer.path("closed").asBoolean();
+        });
     }
 
     private static boolean closeLocal(Zone zone, long sequence, int code, String reason) {
@@ -309,56 +207,64 @@ public class RedisSessions implements SessionDirectory {
         return true;
     }
 
-    /** A command on this node's channel: a close, a request for details, or the answer to ours. */
+    /**
+     * Asks another node over its channel. Completes with its answer; with null when it did not answer within
+     * ANSWER_WAIT; at once with an empty answer when nobody listens there (the node is gone).
+     */
+    private CompletableFuture<JsonNode> ask(String other, ObjectNode question) {
+        long request = requests.incrementAndGet();
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        pending.put(request, answer);
+        CompletableFuture<JsonNode> bounded = answer.completeOnTimeout(null, ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((r, f) -> pending.remove(request));
+        question.put("reply", node).put("request", request);
+        link.command("PUBLISH", keys.nodeChannel(other), question.toString()).subscribe().with(receivers -> {
+            if (receivers.toLong() == 0) { // nobody listens: the node is gone, it holds nothing
+                answer.complete(json.createObjectNode().put("closed", false).set("sessions", json.createArrayNode()));
+            }
+        }, f -> answer.complete(null));
+        return bounded;
+    }
+
+    /** A question or an answer on this node's channel. */
     void onNodeMessage(String message) {
         try {
-            JsonNode command = json.readTree(message);
-            switch (command.path("op").asText()) {
-                case "close" -> zones.named(command.path("zone").asText()).ifPresent(zone -> {
-                    ParsedId parsed = parse(zone, command.path("id").asText());
-                    if (parsed != null && !closeLocal(zone, parsed.sequence(), command.path("code").asInt(1000),
-                            command.path("reason").asText(""))) {
-                        LOG.debugf("Asked to close session %s, which is no longer open here", command.path("id").asText());
-                    }
-                });
-                case "details" -> answerDetails(command);
-                case "details-answer" -> {
-                    CompletableFuture<List<SessionInfo>> answer = pending.remove(command.path("request").asLong());
-                    if (answer != null) {
-                        answer.complete(json.convertValue(command.get("sessions"), new TypeReference<List<SessionInfo>>() {
-                        }));
-                    }
+            JsonNode m = json.readTree(message);
+            String op = m.path("op").asText();
+            if (op.equals("answer")) {
+                CompletableFuture<JsonNode> answer = pending.remove(m.path("request").asLong());
+                if (answer != null) {
+                    answer.complete(m);
                 }
-                default -> LOG.debugf("Ignoring a node command this version does not know: %s", message);
+                return;
             }
+            Zone zone = zones.named(m.path("zone").asText()).orElse(null);
+            ObjectNode answer = json.createObjectNode().put("op", "answer").put("request", m.path("request").asLong());
+            switch (op) {
+                case "close" -> {
+                    ParsedId parsed = zone == null ? null : parse(zone, m.path("id").asText());
+                    answer.put("closed", parsed != null && parsed.node().equals(node)
+                            && closeLocal(zone, parsed.sequence(), m.path("code").asInt(1000), m.path("reason").asText("")));
+                }
+                case "page" -> answer.set("sessions", json.valueToTree(zone == null ? List.of()
+                        : localPage(zone, m.path("afterSequence").asLong(), m.path("afterId").asText(),
+                                Math.max(1, Math.min(1000, m.path("limit").asInt(100))))));
+                default -> {
+                    LOG.debugf("Ignoring a node command this version does not know: %s", message);
+                    return;
+                }
+            }
+            link.command("PUBLISH", keys.nodeChannel(m.path("reply").asText()), answer.toString()).subscribe().with(r -> {
+            }, f -> LOG.debugf("An answer could not be sent: %s", RedisLink.describe(f)));
         } catch (Exception e) {
             LOG.warnf("A node command could not be read (%s): %s", e.getMessage(), message);
         }
     }
 
-    private void answerDetails(JsonNode command) {
-        Zone zone = zones.named(command.path("zone").asText()).orElse(null);
-        if (zone == null) {
-            return;
-        }
-        List<SessionInfo> found = new ArrayList<>();
-        for (JsonNode id : command.path("ids")) {
-            ParsedId parsed = parse(zone, id.asText());
-            ZoneSocket socket = parsed == null ? null : zone.openSocket(parsed.sequence());
-            if (socket != null) {
-                found.add(socket.info());
-            }
-        }
-        ObjectNode answer = json.createObjectNode().put("op", "details-answer").put("request", command.path("request").asLong());
-        answer.set("sessions", json.valueToTree(found));
-        link.command("PUBLISH", keys.nodeChannel(command.path("reply").asText()), answer.toString()).subscribe().with(r -> {
-        }, f -> LOG.debugf("Session details could not be sent: %s", RedisLink.describe(f)));
-    }
-
     /** The live nodes and their last registered counts (JSON), by node. */
     Uni<Map<String, JsonNode>> liveNodes() {
         return link.eval(Lua.NODES, List.of(keys.nodes()), List.of(keys.prefix() + "node:")).map(reply -> {
-            Map<String, JsonNode> nodes = new java.util.TreeMap<>();
+            Map<String, JsonNode> nodes = new TreeMap<>();
             for (int i = 0; i + 1 < reply.size(); i += 2) {
                 try {
                     nodes.put(reply.get(i).toString(), json.readTree(reply.get(i + 1).toString()));
@@ -378,7 +284,7 @@ public class RedisSessions implements SessionDirectory {
         }
         CompletableFuture<Map<String, NodeCounts>> done = new CompletableFuture<>();
         liveNodes().subscribe().with(nodes -> {
-            Map<String, NodeCounts> counts = new java.util.TreeMap<>();
+            Map<String, NodeCounts> counts = new TreeMap<>();
             nodes.forEach((other, view) -> {
                 JsonNode z = view.path("zones").path(zone.name());
                 if (!other.equals(node) && z.isObject()) {
@@ -393,7 +299,7 @@ public class RedisSessions implements SessionDirectory {
     }
 
     private SettingsStore.UnavailableException unavailable() {
-        return new SettingsStore.UnavailableException("The cluster's session directory (Redis) cannot be reached ("
-                + link.lastProblem() + "); try again when it is back.", null);
+        return new SettingsStore.UnavailableException("The cluster (Redis) cannot be reached (" + link.lastProblem()
+                + "), so other servers' sessions cannot be listed or closed; try again when it is back.", null);
     }
 }

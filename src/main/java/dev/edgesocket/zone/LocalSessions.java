@@ -49,7 +49,7 @@ public class LocalSessions implements SessionDirectory {
         }
         List<ZoneSocket> sockets = zone.openSocketsAfter(afterSequence, limit);
         String next = sockets.size() == limit ? sockets.get(sockets.size() - 1).id() : null;
-        return CompletableFuture.completedFuture(new Page(sockets.stream().map(ZoneSocket::info).toList(), next));
+        return CompletableFuture.completedFuture(new Page(sockets.stream().map(ZoneSocket::info).toList(), next, List.of()));
     }
 
     @Override

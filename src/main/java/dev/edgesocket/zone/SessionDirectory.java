@@ -6,8 +6,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * How sockets are named and reached by id. Single node: the zone's own registry
- * ({@link LocalSessions}). Cluster mode: Redis lists every server's sockets and carries a close to the
- * server that holds one; nothing here runs per message.
+ * ({@link LocalSessions}). Cluster mode: every server is asked for its own sockets through Redis, and a close
+ * goes to the server that holds the socket; nothing here runs per message.
  */
 public interface SessionDirectory {
 
@@ -15,8 +15,11 @@ public interface SessionDirectory {
     record SessionId(long sequence, String id) {
     }
 
-    /** A page of sessions, oldest first; {@code next} is the {@code after} of the next page, or null. */
-    record Page(List<SessionInfo> sessions, String next) {
+    /**
+     * A page of sessions, oldest first; {@code next} is the {@code after} of the next page, or null;
+     * {@code unanswered} names the servers whose sockets could not be asked in time (cluster mode).
+     */
+    record Page(List<SessionInfo> sessions, String next, List<String> unanswered) {
     }
 
     /** The live counts of one server, as {@code GET /api/zones} shows them per node. */
@@ -28,7 +31,7 @@ public interface SessionDirectory {
 
     SessionId newSession(Zone zone);
 
-    /** The socket opened (after the zone registered it). */
+    /** The socket opened (after the zone registered it). Called on its event loop: must not block. */
     void opened(Zone zone, ZoneSocket socket);
 
     /** The socket closed (after the zone forgot it). */
