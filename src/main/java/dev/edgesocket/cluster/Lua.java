@@ -27,9 +27,9 @@ final class Lua {
     }
 
     /**
-     * One upgrade's admission. KEYS: places hash. ARGV: node key prefix, this node, max-connections.
-     * Drops the fields of dead nodes, sums the rest, and takes a place for this node if the sum is below
-     * the limit. Returns the places taken after the call, or -1 when the zone is full.
+     * Admissions. KEYS: places hash. ARGV: node key prefix, this node, max-connections, how many upgrades ask.
+     * Drops the fields of dead nodes, sums the rest, and takes for this node as many places as are left, up to
+     * the number asked. Returns the places granted (0 when the zone is full).
      */
     static final Script ADMIT = Script.of("admit", """
             local fields = redis.call('HGETALL', KEYS[1])
@@ -42,16 +42,16 @@ final class Lua {
                 redis.call('HDEL', KEYS[1], node)
               end
             end
-            if total >= tonumber(ARGV[3]) then
-              return -1
+            local granted = math.max(0, math.min(tonumber(ARGV[3]) - total, tonumber(ARGV[4])))
+            if granted > 0 then
+              redis.call('HINCRBY', KEYS[1], ARGV[2], granted)
             end
-            redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
-            return total + 1
+            return granted
             """);
 
-    /** A place given back. KEYS: places hash. ARGV: this node. Never leaves a count below zero. */
+    /** Places given back. KEYS: places hash. ARGV: this node, how many. Never leaves a count below zero. */
     static final Script RELEASE = Script.of("release", """
-            local left = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
+            local left = redis.call('HINCRBY', KEYS[1], ARGV[1], -tonumber(ARGV[2]))
             if left <= 0 then
               redis.call('HDEL', KEYS[1], ARGV[1])
             end

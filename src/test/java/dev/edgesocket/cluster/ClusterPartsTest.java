@@ -56,7 +56,7 @@ class ClusterPartsTest {
 
     @Test
     void theLocalShareDividesTheLimitByTheNodesLastSeenAndIsAtLeastOne() {
-        RedisAdmission admission = new RedisAdmission(null, "n1", "edgesocket:");
+        RedisAdmission admission = new RedisAdmission(null, "n1", "edgesocket:", null);
         assertEquals(30, admission.localShare(30));
         admission.nodesSeen(3);
         assertEquals(10, admission.localShare(30));
