@@ -29,7 +29,8 @@ public record ZoneView(String name, String path, String dispatch, WebSocketsView
             live = new Live(nodes.values().stream().mapToInt(NodeCounts::openSockets).sum(),
                     nodes.values().stream().mapToLong(NodeCounts::upgrades).sum(),
                     nodes.values().stream().mapToLong(NodeCounts::refusedDisabled).sum(),
-                    nodes.values().stream().mapToLong(NodeCounts::refusedLimit).sum(), zone.refusedOrigin(), nodes);
+                    nodes.values().stream().mapToLong(NodeCounts::refusedLimit).sum(),
+                    nodes.values().stream().mapToLong(NodeCounts::refusedOrigin).sum(), nodes);
         }
         return new ZoneView(zone.name(), zone.path(), zone.dispatch().name().toLowerCase(Locale.ROOT).replace('_', '-'),
                 WebSocketsView.of(zone.settings()), live);

@@ -157,6 +157,7 @@ public class ClusterNode {
         for (Zone zone : zones.all()) {
             byZone.putObject(zone.name()).put("openSockets", zone.openSocketCount()).put("upgrades", zone.upgrades())
                     .put("refusedDisabled", zone.refusedDisabled()).put("refusedLimit", zone.refusedLimit())
+                    .put("refusedOrigin", zone.refusedOrigin())
                     .put("places", zone.placesTaken());
         }
         return root.toString();

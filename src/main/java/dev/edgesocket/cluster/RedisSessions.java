@@ -278,7 +278,8 @@ public class RedisSessions implements SessionDirectory {
 
     @Override
     public CompletionStage<Map<String, NodeCounts>> nodeCounts(Zone zone) {
-        NodeCounts mine = new NodeCounts(zone.openSocketCount(), zone.upgrades(), zone.refusedDisabled(), zone.refusedLimit());
+        NodeCounts mine = new NodeCounts(zone.openSocketCount(), zone.upgrades(), zone.refusedDisabled(), zone.refusedLimit(),
+                zone.refusedOrigin());
         if (!link.up()) {
             return CompletableFuture.completedFuture(Map.of(node, mine));
         }
@@ -289,7 +290,8 @@ public class RedisSessions implements SessionDirectory {
                 JsonNode z = view.path("zones").path(zone.name());
                 if (!other.equals(node) && z.isObject()) {
                     counts.put(other, new NodeCounts(z.path("openSockets").asInt(), z.path("upgrades").asLong(),
-                            z.path("refusedDisabled").asLong(), z.path("refusedLimit").asLong()));
+                            z.path("refusedDisabled").asLong(), z.path("refusedLimit").asLong(),
+                            z.path("refusedOrigin").asLong()));
                 }
             });
             counts.put(node, mine);

@@ -23,7 +23,7 @@ public interface SessionDirectory {
     }
 
     /** The live counts of one server, as {@code GET /api/zones} shows them per node. */
-    record NodeCounts(int openSockets, long upgrades, long refusedDisabled, long refusedLimit) {
+    record NodeCounts(int openSockets, long upgrades, long refusedDisabled, long refusedLimit, long refusedOrigin) {
     }
 
     /** This server's name in the cluster, or null on a single node. */

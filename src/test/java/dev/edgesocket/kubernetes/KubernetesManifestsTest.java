@@ -117,6 +117,17 @@ class KubernetesManifestsTest {
         properties.load(new StringReader(configMap.getData().get("application.properties")));
         assertEquals("true", properties.getProperty("edgesocket.cluster.enabled"));
         assertFalse(properties.containsKey("edgesocket.state-file"), "cluster mode and a state file do not go together");
+        // Otherwise the overlay's ConfigMap is base's: no setting may drift between the two.
+        Properties base = new Properties();
+        base.load(new StringReader(only(render("kubernetes/base"), ConfigMap.class).getData().get("application.properties")));
+        base.remove("edgesocket.state-file");
+        Properties rest = new Properties();
+        properties.forEach((k, v) -> {
+            if (!((String) k).startsWith("edgesocket.cluster.")) {
+                rest.put(k, v);
+            }
+        });
+        assertEquals(base, rest, "the cluster overlay's ConfigMap is base's without the state file, plus edgesocket.cluster.*");
         // The edgesocket Service still selects only the edgesocket pods, not Redis.
         Service service = named(resources, Service.class, "edgesocket");
         assertEquals("server", service.getSpec().getSelector().get("app.kubernetes.io/component"));
