@@ -268,7 +268,9 @@ class ClusterIT {
                     return status(ready) == 200 && ready.body().contains("\"link\": \"degraded\"");
                 });
             }
-            assertTrue(cluster.get(n(1), "/q/metrics").body().contains("edgesocket_cluster_link{node=\"n1\"} 0.0"));
+            String metrics = cluster.get(n(1), "/q/metrics").body();
+            assertTrue(metrics.contains("edgesocket_cluster_link{node=\"n1\"} 0.0"), "the gauge shows the link degraded");
+            assertTrue(metrics.contains("edgesocket_connections{node=\"n1\",zone=\"echo\"}"), "every meter carries the node");
             // Upgrades go on with a local share of the limit, and nothing changed.
             WsClient duringOutage = WsClient.connect(base(n(3)), "/echo");
             clients.add(duringOutage);
