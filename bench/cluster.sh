@@ -18,6 +18,7 @@ PORT=${PORT:-18091}
 REDIS_PORT=${REDIS_PORT:-18379}
 OUT=bench/results
 mkdir -p "$OUT"
+RESULTS="$OUT/cluster-$(date -u +%Y%m%d-%H%M).txt"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 command -v redis-server >/dev/null || { echo "redis-server is missing (apt-get install redis-server)"; exit 2; }
 
@@ -68,23 +69,24 @@ stop_server() {
   sleep 1
 }
 
-: > "$OUT/cluster-results.txt"
+: > "$RESULTS"
 for round in $(seq 1 "$ROUNDS"); do
   for mode in single cluster; do
     start_server $mode
     UP=$($LOADGEN upgrades url=ws://127.0.0.1:$PORT/echo concurrency=$CONCURRENCY warmup=$WARMUP seconds=$MEASURE | grep RESULT)
     ECHO=$($LOADGEN echo url=ws://127.0.0.1:$PORT/echo connections=$CONNECTIONS inFlight=$IN_FLIGHT warmup=$WARMUP seconds=$MEASURE | grep RESULT)
     stop_server
-    echo "round=$round server=$mode $UP" | tee -a "$OUT/cluster-results.txt"
-    echo "round=$round server=$mode $ECHO" | tee -a "$OUT/cluster-results.txt"
+    echo "round=$round server=$mode $UP" | tee -a "$RESULTS"
+    echo "round=$round server=$mode $ECHO" | tee -a "$RESULTS"
   done
 done
 
 median() { # $1 = server, $2 = mode, $3 = field
-  grep "server=$1 " "$OUT/cluster-results.txt" | grep "mode=$2 " | grep -oE " $3=[0-9.]+" | cut -d= -f2 | sort -n \
+  grep "server=$1 " "$RESULTS" | grep "mode=$2 " | grep -oE " $3=[0-9.]+" | cut -d= -f2 | sort -n \
     | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 echo
+echo "Raw measurements: $RESULTS"
 echo "Medians of $ROUNDS rounds (upgrades: closed loop, $CONCURRENCY at once; echo: $CONNECTIONS connections, $IN_FLIGHT in flight each)"
 echo "| server | upgrades/s | upgrade p50 (us) | upgrade p99 (us) | echo msg/s | echo p99 (us) |"
 echo "|---|---|---|---|---|---|"
