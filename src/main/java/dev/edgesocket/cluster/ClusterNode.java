@@ -3,7 +3,6 @@ package dev.edgesocket.cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Inject;
@@ -238,9 +237,5 @@ public class ClusterNode {
             LOG.infof("Cluster node '%s' stopped without leaving cleanly (%s); it drops out after %s", node,
                     RedisLink.describe(e), config.nodeTimeout());
         }
-    }
-
-    static long millis(Duration d) {
-        return TimeUnit.NANOSECONDS.toMillis(d.toNanos());
     }
 }
