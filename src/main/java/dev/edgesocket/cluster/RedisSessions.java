@@ -104,15 +104,6 @@ public class RedisSessions implements SessionDirectory {
     }
 
     @Override
-    public void opened(Zone zone, ZoneSocket socket) {
-        // Kept by the zone's own registry; nothing to tell Redis.
-    }
-
-    @Override
-    public void closed(Zone zone, ZoneSocket socket) {
-    }
-
-    @Override
     public CompletionStage<Page> page(Zone zone, String after, int limit) {
         ParsedId cursor = null;
         if (after != null && !after.isEmpty()) {

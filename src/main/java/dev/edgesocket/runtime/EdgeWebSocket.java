@@ -339,7 +339,6 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         liveness = runtime.heartbeats().watch(this, idleTimeout, settings.maxIdle());
         liveness.start();
         zone.socketOpened(this); // publishes the socket to other threads (admin API), liveness included
-        runtime.sessions().opened(zone, this);
         if (STATE.compareAndSet(this, ReadyState.CONNECTING, ReadyState.OPEN)) {
             raise(EventType.OPEN, new OpenEvent(this));
         } else {
@@ -491,7 +490,6 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         }
         state = ReadyState.CLOSED;
         zone.socketClosed(this);
-        runtime.sessions().closed(zone, this);
         releasePlace();
         metrics.closed(event.code(), openedAtNanos);
         raise(EventType.CLOSE, event);

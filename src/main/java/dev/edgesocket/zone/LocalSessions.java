@@ -29,14 +29,6 @@ public class LocalSessions implements SessionDirectory {
     }
 
     @Override
-    public void opened(Zone zone, ZoneSocket socket) {
-    }
-
-    @Override
-    public void closed(Zone zone, ZoneSocket socket) {
-    }
-
-    @Override
     public CompletionStage<Page> page(Zone zone, String after, int limit) {
         long afterSequence = 0;
         if (after != null && !after.isEmpty()) {

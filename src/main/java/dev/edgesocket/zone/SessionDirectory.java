@@ -31,12 +31,6 @@ public interface SessionDirectory {
 
     SessionId newSession(Zone zone);
 
-    /** The socket opened (after the zone registered it). Called on its event loop: must not block. */
-    void opened(Zone zone, ZoneSocket socket);
-
-    /** The socket closed (after the zone forgot it). */
-    void closed(Zone zone, ZoneSocket socket);
-
     /**
      * Up to {@code limit} open sockets of the zone opened after the one with id {@code after} (null or empty:
      * from the oldest). Fails with {@link IllegalArgumentException} (a sentence) when {@code after} is not a
