@@ -198,21 +198,8 @@ public class ZoneResource {
         if (limit < 1 || limit > MAX_PAGE) {
             return badRequest("limit must be from 1 to " + MAX_PAGE + ", got " + limit + ".", Map.of());
         }
-        SessionDirectory.Page page;
-        try {
-            page = await(sessionDirectory.get().page(zone, after, limit));
-        } catch (IllegalArgumentException e) {
-            return badRequest(e.getMessage(), Map.of());
-        } catch (SettingsStore.UnavailableException e) {
-            return unavailable(e.getMessage());
-        } catch (TimeoutException e) {
-            return unavailable("The cluster's session directory (Redis) did not answer within " + WAIT_SECONDS + " s.");
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return Response.ok(new SessionPage(page.sessions(), page.next(), page.unanswered())).build();
+        return askDirectory(() -> sessionDirectory.get().page(zone, after, limit),
+                page -> Response.ok(new SessionPage(page.sessions(), page.next(), page.unanswered())).build());
     }
 
     @DELETE
@@ -238,9 +225,17 @@ public class ZoneResource {
         } catch (IllegalArgumentException e) {
             return badRequest(e.getMessage(), Map.of());
         }
-        boolean closed;
+        return askDirectory(() -> sessionDirectory.get().close(zone, id, closeCode, reason), closed -> closed
+                ? Response.noContent().build()
+                : Response.status(404).entity(ApiError.of("Zone '" + name + "' has no open session '" + id + "'.")).build());
+    }
+
+    /** Waits for the session directory's answer and turns it into a response; its failures into 400 or 503. */
+    private <T> Response askDirectory(java.util.function.Supplier<CompletionStage<T>> call,
+            java.util.function.Function<T, Response> then) {
+        T value;
         try {
-            closed = await(sessionDirectory.get().close(zone, id, closeCode, reason));
+            value = await(call.get()); // asked inside: a malformed id throws at once, as a 400
         } catch (IllegalArgumentException e) {
             return badRequest(e.getMessage(), Map.of());
         } catch (SettingsStore.UnavailableException e) {
@@ -252,10 +247,7 @@ public class ZoneResource {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        if (!closed) {
-            return Response.status(404).entity(ApiError.of("Zone '" + name + "' has no open session '" + id + "'.")).build();
-        }
-        return Response.noContent().build();
+        return then.apply(value);
     }
 
     private static Response noZone(String name) {
