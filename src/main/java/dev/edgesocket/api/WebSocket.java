@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * All methods are safe to call from any thread and never block. Events of one socket are delivered
  * in order and never two at once.
  */
-public interface WebSocket {
+public interface WebSocket extends EventTarget {
 
     /** Sends a text frame. Throws {@link IllegalStateException} while {@code CONNECTING}; dropped once closing. */
     void send(String data);

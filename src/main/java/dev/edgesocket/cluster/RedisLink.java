@@ -18,6 +18,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands.ReactiveRedisSubscriber;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.RedisConnection;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.impl.types.ErrorType;
 
@@ -71,8 +73,25 @@ public class RedisLink {
     }
 
     /** One plain command (PUBLISH), with the same deadline and link tracking as the scripts. */
-    Uni<Response> command(String command, String... args) {
+    public Uni<Response> command(String command, String... args) {
         return send(command, args).onFailure(this::isLinkFailure).invoke(this::lost);
+    }
+
+    /** Several commands in one round trip (a pipeline, not a transaction), with the same deadline and tracking. */
+    public Uni<List<Response>> batch(List<Request> requests) {
+        return redis.getRedis().batch(requests).ifNoItem().after(deadline)
+                .failWith(() -> new TimeoutException("Redis did not answer within " + deadline.toMillis() + " ms"))
+                .onFailure(this::isLinkFailure).invoke(this::lost);
+    }
+
+    /**
+     * A connection of the caller's own (for a subscriber that adds and removes channels as it goes); the caller
+     * closes it. A failure to connect counts as a lost link.
+     */
+    public Uni<RedisConnection> connect() {
+        return redis.getRedis().connect().ifNoItem().after(deadline.multipliedBy(2))
+                .failWith(() -> new TimeoutException("Redis did not accept a connection in time"))
+                .onFailure(this::isLinkFailure).invoke(this::lost);
     }
 
     private Uni<Response> evalOnce(Lua.Script script, List<String> keys, List<String> args) {
@@ -96,7 +115,7 @@ public class RedisLink {
     }
 
     /** A Redis error reply is an answer (a bug of ours, logged by the caller); anything else is a lost link. */
-    boolean isLinkFailure(Throwable t) {
+    public boolean isLinkFailure(Throwable t) {
         return !(t instanceof ErrorType);
     }
 
@@ -145,7 +164,7 @@ public class RedisLink {
                 .onFailure(this::isLinkFailure).invoke(this::lost);
     }
 
-    static String describe(Throwable t) {
+    public static String describe(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

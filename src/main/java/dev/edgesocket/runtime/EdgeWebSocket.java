@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -27,9 +28,12 @@ import dev.edgesocket.metrics.ZoneMetrics;
 import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
 import dev.edgesocket.zone.SessionDirectory;
 import dev.edgesocket.zone.SessionInfo;
+import dev.edgesocket.zone.SocketScope;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneSocket;
 import dev.edgesocket.zone.ZoneSettings;
+import org.jboss.logging.Logger;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -47,8 +51,9 @@ import io.netty.channel.EventLoop;
  * Everything the connection reports arrives on the channel's event loop; only {@link #state} and the
  * inbound queue size are shared.
  */
-public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
+public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, SocketScope {
 
+    private static final Logger LOG = Logger.getLogger(EdgeWebSocket.class);
     private static final AtomicReferenceFieldUpdater<EdgeWebSocket, ReadyState> STATE =
             AtomicReferenceFieldUpdater.newUpdater(EdgeWebSocket.class, ReadyState.class, "state");
     private static final AtomicReferenceFieldUpdater<EdgeWebSocket, RequestedClose> REQUESTED =
@@ -99,6 +104,9 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
     private volatile long bytesIn;
     private volatile long lastDataAtMillis;
     private boolean unboundClosed;
+    // What other parts tied to this socket's end (SocketScope.whenClosed); null until the first, and once ended.
+    private List<Runnable> whenClosed;
+    private boolean ended;
 
     EdgeWebSocket(SessionDirectory.SessionId sessionId, Zone zone, ZoneSettings settings, String url, String origin,
             String protocol, Duration idleTimeout, PerMessageDeflate.Agreement deflate, String remoteAddress,
@@ -305,6 +313,12 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         }
     }
 
+    /** The script answered its request with something else than the upgrade: the socket never opens, silently. */
+    void neverOpened() {
+        state = ReadyState.CLOSED;
+        runWhenClosed();
+    }
+
     /** The connection ended before the handshake completed: the socket never opens. */
     void abandonIfUnbound() {
         if (channel != null || unboundClosed) { // bind() runs on this same event loop: these reads are current
@@ -317,7 +331,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         events = workerDispatch() ? EventExecutor.serialOn(runtime.workers()) : Runnable::run;
         raise(EventType.ERROR, new ErrorEvent("The connection ended before the WebSocket handshake completed.", null, this));
         raise(EventType.CLOSE, new CloseEvent(CloseCodes.ABNORMAL, "", false, this));
-        events.execute(listeners::clear);
+        events.execute(this::ended);
     }
 
     // ---------------------------------------------------------------- the connection's side (event loop)
@@ -483,6 +497,55 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         }
     }
 
+    // ---------------------------------------------------------------- other parts' hold on the socket (SocketScope)
+
+    @Override
+    public boolean runInTurn(Runnable task) {
+        if (state != ReadyState.OPEN) { // OPEN is written after bind() set the executor
+            return false;
+        }
+        events.execute(task);
+        return true;
+    }
+
+    @Override
+    public void whenClosed(Runnable action) {
+        synchronized (listeners) {
+            if (!ended) {
+                if (whenClosed == null) {
+                    whenClosed = new ArrayList<>(2);
+                }
+                whenClosed.add(action);
+                return;
+            }
+        }
+        action.run();
+    }
+
+    /** After the close listeners: nothing of the script stays reachable, and what was tied to the socket ends. */
+    private void ended() {
+        listeners.clear();
+        runWhenClosed();
+    }
+
+    private void runWhenClosed() {
+        List<Runnable> actions;
+        synchronized (listeners) {
+            ended = true;
+            actions = whenClosed;
+            whenClosed = null;
+        }
+        if (actions != null) {
+            for (Runnable action : actions) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "A close action of socket %s failed", id);
+                }
+            }
+        }
+    }
+
     /** The connection is gone; the close event is raised once, and nothing of the script stays reachable. */
     void closed(CloseEvent event) {
         if (liveness != null) {
@@ -493,7 +556,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket {
         releasePlace();
         metrics.closed(event.code(), openedAtNanos);
         raise(EventType.CLOSE, event);
-        events.execute(listeners::clear);
+        events.execute(this::ended);
     }
 
     private void raise(EventType<?> type, Event event) {

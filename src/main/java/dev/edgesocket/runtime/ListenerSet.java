@@ -102,8 +102,7 @@ final class ListenerSet {
             try {
                 ((EventListener<Event>) r.listener).handleEvent(event);
             } catch (Throwable t) {
-                LOG.errorf(t, "A \"%s\" listener of socket %s threw; the socket stays open", type.name(),
-                        event.target().id());
+                LOG.errorf(t, "A \"%s\" listener of %s threw; the socket stays open", type.name(), event.target());
             }
         }
     }

@@ -199,7 +199,11 @@ public class ZoneRequestFilter {
             rc.reroute(UpgradeEndpoints.PATH);
             return;
         }
-        // Anything but the upgrade: the place taken for it goes back at once.
+        // Anything but the upgrade: the place taken for it goes back at once, and a socket the script got
+        // from upgradeWebSocket() never opens (what was tied to it, such as its channels, is let go).
+        if (upgrade != null) {
+            ((EdgeWebSocket) upgrade.socket()).neverOpened();
+        }
         if (request.releasePlaceIfHeld()) {
             metrics.forZone(zone).upgrade(outcome.failure() instanceof WebSocketUpgradeException
                     ? ZoneMetrics.Outcome.BAD_REQUEST : ZoneMetrics.Outcome.REJECTED_BY_SCRIPT);
@@ -227,7 +231,6 @@ public class ZoneRequestFilter {
             HttpResponses.sentence(rc, 500, "The zone's script answered 101 without upgrading the request.", Map.of());
             return;
         }
-        // A script may call upgradeWebSocket and still answer otherwise; that socket never opens.
         HttpResponses.write(rc, response);
     }
 

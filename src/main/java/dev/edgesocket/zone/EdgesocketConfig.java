@@ -42,6 +42,9 @@ public interface EdgesocketConfig {
     /** Cluster mode on Redis: one zone across many servers. Off by default (single node, nothing to install). */
     ClusterConfig cluster();
 
+    /** BroadcastChannel: named channels across sockets and servers. */
+    ChannelsConfig channels();
+
     interface ZoneConfig {
 
         /** The path the zone answers, e.g. {@code /echo}. */
@@ -160,6 +163,31 @@ public interface EdgesocketConfig {
         /** A server that has not renewed its registration for this long is dead: its places and sessions go. */
         @WithDefault("10s")
         Duration nodeTimeout();
+    }
+
+    interface ChannelsConfig {
+
+        /** The largest message {@code postMessage} (and {@code POST /api/channels/{name}}) takes. */
+        @WithDefault("64K")
+        MemorySize maxMessageSize();
+
+        /**
+         * Messages one channel object may have waiting for its listeners; past it, newer ones are dropped for
+         * that object (and counted), so a stuck listener cannot grow the server's memory.
+         */
+        @WithDefault("4096")
+        int maxPending();
+
+        /** Channel objects open on this server at once; {@code open} throws past it. */
+        @WithDefault("100000")
+        int maxOpen();
+
+        /**
+         * Cluster mode: posts waiting to be published to Redis; past it (Redis slow or away) newer posts reach
+         * only this server's channel objects.
+         */
+        @WithDefault("10000")
+        int maxUnpublished();
     }
 
     interface AdminConfig {

@@ -73,14 +73,15 @@ public final class WsClient implements AutoCloseable {
                 .setSubProtocols(protocols.length == 0 ? null : List.of(protocols));
         try {
             java.util.Map<String, String> handshake = new java.util.concurrent.ConcurrentHashMap<>();
-            WebSocket socket = client.connect(options).map(ws -> {
-                // The handshake's headers are readable only now, as the socket is handed over.
+            // The handlers go on as the socket is handed over, on its event loop: a message the server sends at
+            // once (in its "open" listener) may arrive with the handshake's response.
+            return client.connect(options).map(ws -> {
+                // The handshake's headers are readable only now.
                 if (ws.headers() != null) {
                     ws.headers().forEach(h -> handshake.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
                 }
-                return ws;
+                return new WsClient(ws, handshake);
             }).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
-            return new WsClient(socket, handshake);
         } catch (Exception e) {
             throw new AssertionError("Could not connect to " + path + ": " + e, e);
         }

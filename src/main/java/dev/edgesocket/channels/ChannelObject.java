@@ -1,0 +1,217 @@
+package dev.edgesocket.channels;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jboss.logging.Logger;
+
+import dev.edgesocket.api.BroadcastChannel;
+import dev.edgesocket.api.EventListener;
+import dev.edgesocket.api.ListenerOptions;
+import dev.edgesocket.api.MessageEvent;
+import dev.edgesocket.zone.SocketScope;
+
+/**
+ * One open channel object. Its listeners run one message at a time, in order: in its socket's turn when it
+ * belongs to a socket, else serially on the worker pool. At most {@code max-pending} messages wait for them.
+ */
+final class ChannelObject implements BroadcastChannel {
+
+    private static final Logger LOG = Logger.getLogger(ChannelObject.class);
+    private static final Registration[] NONE = new Registration[0];
+
+    private record Registration(EventListener<? super MessageEvent> listener, boolean once) {
+    }
+
+    private final ChannelHub hub;
+    private final Topic topic;
+    private final SocketScope socket; // null: not tied to a socket
+    private final Executor serial;    // used when socket is null
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile Registration[] registrations = NONE;
+    private volatile boolean closed;
+
+    ChannelObject(ChannelHub hub, Topic topic, SocketScope socket, Executor serial) {
+        this.hub = hub;
+        this.topic = topic;
+        this.socket = socket;
+        this.serial = serial;
+    }
+
+    @Override
+    public String name() {
+        return topic.name();
+    }
+
+    @Override
+    public void postMessage(String message) {
+        if (message == null) {
+            throw new NullPointerException("message");
+        }
+        checkOpen();
+        int max = hub.maxMessageSize();
+        // A cheap bound first: no UTF-8 string is shorter in bytes than in chars, nor longer than 3 bytes a char.
+        if (message.length() > max || (message.length() * 3L > max
+                && message.getBytes(StandardCharsets.UTF_8).length > max)) {
+            throw tooLarge(message.getBytes(StandardCharsets.UTF_8).length, max);
+        }
+        hub.post(this, topic, message);
+    }
+
+    @Override
+    public void postMessage(byte[] message) {
+        if (message == null) {
+            throw new NullPointerException("message");
+        }
+        checkOpen();
+        int max = hub.maxMessageSize();
+        if (message.length > max) {
+            throw tooLarge(message.length, max);
+        }
+        hub.post(this, topic, message.clone());
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("BroadcastChannel '" + name() + "' is closed: it cannot post any more.");
+        }
+    }
+
+    private IllegalArgumentException tooLarge(int size, int max) {
+        return new IllegalArgumentException("A message of " + size + " bytes is larger than edgesocket.channels."
+                + "max-message-size (" + max + " bytes); BroadcastChannel '" + name() + "' did not post it.");
+    }
+
+    @Override
+    public void addEventListener(String type, EventListener<? super MessageEvent> listener) {
+        addEventListener(type, listener, ListenerOptions.DEFAULT);
+    }
+
+    @Override
+    public synchronized void addEventListener(String type, EventListener<? super MessageEvent> listener,
+            ListenerOptions options) {
+        checkType(type);
+        if (listener == null) {
+            throw new NullPointerException("listener");
+        }
+        if (closed) {
+            return;
+        }
+        Registration[] current = registrations;
+        for (Registration r : current) {
+            if (r.listener() == listener) {
+                return;
+            }
+        }
+        Registration[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = new Registration(listener, options != null && options.once());
+        registrations = next;
+    }
+
+    @Override
+    public void removeEventListener(String type, EventListener<? super MessageEvent> listener) {
+        checkType(type);
+        remove(listener);
+    }
+
+    private synchronized boolean remove(EventListener<? super MessageEvent> listener) {
+        Registration[] current = registrations;
+        for (int i = 0; i < current.length; i++) {
+            if (current[i].listener() == listener) {
+                Registration[] next = new Registration[current.length - 1];
+                System.arraycopy(current, 0, next, 0, i);
+                System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+                registrations = next;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean registered(Registration r) {
+        for (Registration each : registrations) {
+            if (each == r) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void checkType(String type) {
+        if (!"message".equals(type)) {
+            throw new IllegalArgumentException("Unknown event type '" + type
+                    + "': a BroadcastChannel dispatches \"message\" only.");
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            registrations = NONE;
+        }
+        hub.closed(this, topic);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Hands a message to this object's listeners in their turn. Returns false when it was dropped because
+     * {@code max-pending} messages are already waiting.
+     */
+    boolean deliver(Object data, int maxPending) {
+        if (closed) {
+            return true;
+        }
+        if (pending.incrementAndGet() > maxPending) {
+            pending.decrementAndGet();
+            return false;
+        }
+        Runnable task = () -> {
+            pending.decrementAndGet();
+            dispatch(data);
+        };
+        if (socket == null) {
+            serial.execute(task);
+        } else if (!socket.runInTurn(task)) {
+            pending.decrementAndGet(); // the socket is not open (yet, or any more): nothing to deliver to
+        }
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void dispatch(Object data) {
+        Registration[] current = registrations;
+        if (current.length == 0 || closed) {
+            return;
+        }
+        MessageEvent event = new MessageEvent(data, "", "", null, List.of(), this);
+        for (Registration r : current) {
+            if (r.once() ? !remove(r.listener()) : registrations != current && !registered(r)) {
+                continue; // removed by a listener before it
+            }
+            if (closed) {
+                return;
+            }
+            try {
+                ((EventListener<MessageEvent>) r.listener()).handleEvent(event);
+            } catch (Throwable t) {
+                LOG.errorf(t, "A \"message\" listener of BroadcastChannel '%s' threw; the channel stays open", name());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BroadcastChannel[" + name() + (closed ? " closed" : "") + "]";
+    }
+}
