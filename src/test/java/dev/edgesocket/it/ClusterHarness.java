@@ -75,6 +75,11 @@ final class ClusterHarness implements AutoCloseable {
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    HttpResponse<String> post(PackagedServer node, String path, String contentType, String body) {
+        return send(node, HttpRequest.newBuilder(node.uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     HttpResponse<String> delete(PackagedServer node, String path) {
         return send(node, HttpRequest.newBuilder(node.uri(path)).DELETE());
     }

@@ -150,6 +150,15 @@ public final class WsClient implements AutoCloseable {
         return closed.isDone();
     }
 
+    /** The next message if one arrives within the given time (a String or a byte[]), else null. */
+    public Object poll(long millis) {
+        try {
+            return received.poll(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Nothing more arrived within the given time (for "this must not happen" checks). */
     public void expectNothingFor(long millis) {
         try {
