@@ -137,6 +137,26 @@ class ChannelsTest {
     }
 
     @Test
+    void aSocketThatNeverOpensLeavesNoChannelBehind() throws Exception {
+        RawClient.handshake(base, "/channel-lab?channel=lab:kept").close(); // opens, then the client vanishes
+        for (int i = 0; i < 3; i++) {
+            try (RawClient client = RawClient.open(base)) {
+                assertEquals(403, client.request("GET", "/channel-lab?channel=lab:refused&refuse",
+                        RawClient.validHandshakeHeaders(base)).status());
+            }
+            try (RawClient client = RawClient.open(base)) {
+                assertEquals(500, client.request("GET", "/channel-lab?channel=lab:thrown&throw",
+                        RawClient.validHandshakeHeaders(base)).status());
+            }
+        }
+        awaitSubscribers("lab:kept", 0);
+        awaitSubscribers("lab:refused", 0);
+        awaitSubscribers("lab:thrown", 0);
+        List<String> names = api().get("/api/channels").then().statusCode(200).extract().path("channels.name");
+        assertFalse(names.stream().anyMatch(n -> n.startsWith("lab:")), names.toString());
+    }
+
+    @Test
     void aBackendPostsOverHttpToEveryClientOfTheRoom() {
         try (WsClient ada = join("backend", "ada"); WsClient bob = join("backend", "bob")) {
             String body = "{\"type\":\"message\",\"user\":\"system\",\"text\":\"maintenance at noon\"}";
@@ -211,6 +231,14 @@ class ChannelsTest {
                 .then().statusCode(400).body("message", containsString("not UTF-8"));
         given().body("x").post("/api/channels/room:x").then().statusCode(401);
         given().get("/api/channels").then().statusCode(401);
+    }
+
+    @Test
+    void bothEndpointsAreInTheOpenApiDocument() {
+        String openApi = given().get("/q/openapi").then().statusCode(200).extract().asString();
+        assertTrue(openApi.contains("/api/channels:"), openApi);
+        assertTrue(openApi.contains("/api/channels/{name}:"), openApi);
+        assertTrue(openApi.contains("Post a message to a channel on every server"), openApi);
     }
 
     @Test
