@@ -18,11 +18,12 @@ public interface BroadcastChannels {
 
     /**
      * A channel object that lives as long as {@code socket}: its listeners run in the socket's turn (never at
-     * the same time as the socket's own listeners), and it is closed when the socket closes. Messages that
-     * arrive before the socket is open are not delivered to it.
+     * the same time as the socket's own listeners), and it is closed when the socket closes, after the
+     * socket's {@code "close"} listeners. Messages that arrive before the socket is open are not delivered to
+     * it. For a socket that has already closed, the channel comes back closed.
      *
      * @throws IllegalArgumentException for a name that is not valid, or a socket this server did not open
-     * @throws IllegalStateException    for a socket that is already closed, or past {@code max-open}
+     * @throws IllegalStateException    past {@code max-open}
      */
     BroadcastChannel open(String name, WebSocket socket);
 }
