@@ -504,7 +504,13 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, So
         if (state != ReadyState.OPEN) { // OPEN is written after bind() set the executor
             return false;
         }
-        events.execute(task);
+        if (workerDispatch()) {
+            events.execute(task);
+        } else {
+            // Always queued, never run inline: a task never runs nested inside another callback of this
+            // event loop (run to completion, as a JavaScript event loop has it).
+            channel.eventLoop().execute(task);
+        }
         return true;
     }
 

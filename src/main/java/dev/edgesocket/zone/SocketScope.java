@@ -8,7 +8,8 @@ public interface SocketScope {
 
     /**
      * Runs {@code task} in the socket's turn: after the events queued before it, never at the same time as the
-     * socket's listeners, on the zone's dispatch (the worker pool or the socket's event loop).
+     * socket's listeners, on the zone's dispatch (the worker pool or the socket's event loop); always queued,
+     * never run nested inside the caller.
      *
      * @return false, without running it, when the socket is not open (still connecting, or closed)
      */
