@@ -55,12 +55,15 @@ class MonitoringIT {
     @Test
     void theDashboardAndAlertsNameExportedSeriesAndWorkInPrometheus() throws Exception {
         boolean ci = "true".equals(System.getenv("CI"));
-        boolean tools = Files.isExecutable(PROMETHEUS) && Files.isExecutable(PROMTOOL) && kubectl();
-        if (!tools && ci) {
+        boolean kubectl = kubectl();
+        boolean prometheusInstalled = Files.isExecutable(PROMETHEUS) && Files.isExecutable(PROMTOOL);
+        if ((!kubectl || !prometheusInstalled) && ci) {
             throw new AssertionError("prometheus, promtool or kubectl is missing: .ci/run must install them");
         }
-        assumeTrue(tools, "prometheus (Debian's package) or kubectl is not installed; skipping the monitoring checks");
+        assumeTrue(kubectl, "kubectl is not installed; skipping the monitoring checks");
         assumeTrue(RedisServer.available(), "redis-server is not installed");
+        // Without Debian's prometheus package (on a developer's machine) the series are still checked against the
+        // scrape; only the queries in a real Prometheus are left out.
 
         // The overlay as kubectl renders it.
         Map<String, JsonNode> byKind = new LinkedHashMap<>();
@@ -100,8 +103,10 @@ class MonitoringIT {
         Files.createDirectories(DIR);
         Path rules = DIR.resolve("rules.yml");
         yaml.writeValue(rules.toFile(), rule.get("spec"));
-        String checked = run(List.of(PROMTOOL.toString(), "check", "rules", rules.toString()));
-        assertTrue(checked.contains("SUCCESS: 5 rules found"), checked);
+        if (prometheusInstalled) {
+            String checked = run(List.of(PROMTOOL.toString(), "check", "rules", rules.toString()));
+            assertTrue(checked.contains("SUCCESS: 5 rules found"), checked);
+        }
 
         try (RedisServer redis = RedisServer.start(DIR.resolve("redis"));
                 PackagedServer node = PackagedServer.start(DIR.resolve("node.log"), "edgesocket.cluster.enabled=true",
@@ -109,8 +114,10 @@ class MonitoringIT {
                         "edgesocket.cluster.node-timeout=4s", "edgesocket.zones.echo.websockets.idle-timeout=1s",
                         "edgesocket.zones.\"tight\".path=/tight", "edgesocket.zones.\"tight\".script=echo",
                         "edgesocket.zones.\"tight\".websockets.max-connections=1").awaitUp();
-                Prometheus prometheus = Prometheus.start(node.port, rules)) {
-            prometheus.awaitTargetUp(http);
+                Prometheus prometheus = prometheusInstalled ? Prometheus.start(node.port, rules) : null) {
+            if (prometheus != null) {
+                prometheus.awaitTargetUp(http);
+            }
 
             // Traffic, so that every meter exists and moves: messages both ways, closes, a refusal at the limit,
             // a heartbeat timeout, pings answered.
@@ -151,6 +158,9 @@ class MonitoringIT {
                 });
                 assertTrue(missing.isEmpty(), "series not exported: " + missing + "\nexported: " + exported);
 
+                if (prometheus == null) {
+                    return;
+                }
                 // Every panel's query, as Grafana would send it, answers with data.
                 Thread.sleep(3000); // a few more scrapes after the traffic
                 for (Map.Entry<String, String> panel : panels.entrySet()) {
