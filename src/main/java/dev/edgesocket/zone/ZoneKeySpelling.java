@@ -86,11 +86,11 @@ public class ZoneKeySpelling implements ConfigSourceInterceptor {
         }
         for (String name : fromEnv) {
             Parsed parsed = parseEnv(name, zones.keySet());
-            if (parsed == null) {
-                names.add(name); // as SmallRye would have it
+            if (parsed.problem != null) {
+                problems.add(parsed.problem);
             } else {
                 names.add(quoted(parsed.key, parsed.setting));
-                zones.putIfAbsent(parsed.key, new String[] {name.toUpperCase(Locale.ROOT).replace('.', '_') + " (environment)", parsed.setting});
+                zones.putIfAbsent(parsed.key, new String[] {name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + " (environment)", parsed.setting});
             }
         }
         Set<String> withPath = new TreeSet<>();
@@ -110,10 +110,15 @@ public class ZoneKeySpelling implements ConfigSourceInterceptor {
     /**
      * An environment variable as SmallRye lists it: {@code EDGESOCKET_ZONES_ECHO_WEBSOCKETS_MAX_IDLE} becomes
      * {@code edgesocket.zones.echo.websockets.max.idle}, dashes and dots alike. Its key is a zone defined elsewhere
-     * whose name reads the same, else the one segment before the setting; null when it is neither.
+     * whose name reads the same, else the one segment (or the quoted name) before the setting.
      */
     static Parsed parseEnv(String name, Set<String> zoneKeys) {
-        String rest = name.substring(PREFIX.length());
+        Parsed plain = parse(name); // SmallRye lists a variable it matched to a known name in that name's form
+        if (plain.problem == null) {
+            return plain;
+        }
+        String rest = name.substring(PREFIX.length()).toLowerCase(Locale.ROOT).replace('-', '.');
+        String env = name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
         for (String setting : SETTINGS) {
             String suffix = "." + envForm(setting);
             if (rest.endsWith(suffix)) {
@@ -130,9 +135,22 @@ public class ZoneKeySpelling implements ConfigSourceInterceptor {
                 if (!key.isEmpty() && key.indexOf('.') < 0) {
                     return new Parsed(key, setting, null);
                 }
+                return new Parsed(null, null, env + " (environment): the zone's name cannot be told from the setting's. "
+                        + "Define the zone in application.properties or with -D (" + quoted(key.replace('.', '-'), setting)
+                        + "); the environment variable then overrides it. For a zone named \"" + key + "\" write "
+                        + envName(key, setting) + ".");
             }
         }
-        return null;
+        int dot = rest.indexOf('.');
+        String key = dot < 0 ? rest : rest.substring(0, dot);
+        String written = dot < 0 ? "" : rest.substring(dot + 1);
+        Map<String, String> envSettings = new LinkedHashMap<>();
+        SETTINGS.forEach(setting -> envSettings.put(envForm(setting), setting));
+        String closest = closest(written, envSettings.keySet());
+        return new Parsed(null, null, env + " (environment) is not a zone setting"
+                + (closest != null ? ": did you mean " + ("EDGESOCKET_ZONES_" + key + "_" + closest).toUpperCase(Locale.ROOT)
+                        .replaceAll("[^A-Z0-9]", "_") + "?" : ".")
+                + " A zone's settings are " + String.join(", ", SETTINGS) + " (see README, Configuration).");
     }
 
     private static String envForm(String name) {

@@ -116,6 +116,7 @@ class ZoneSpellingIT {
             "-Dedgesocket.zones.echo.websockets.max-idel=6s | is not a zone setting: did you mean edgesocket.zones.\"echo\".websockets.max-idle?",
             "-Dedgesocket.zones.ecoh.websockets.max-idle=6s | configures a zone \"ecoh\" that has no path, so there is no such zone. Did you mean the zone \"echo\": edgesocket.zones.\"echo\".websockets.max-idle?",
             "EDGESOCKET_ZONES_ECOH_WEBSOCKETS_MAX_IDLE=6s | EDGESOCKET_ZONES_ECOH_WEBSOCKETS_MAX_IDLE (environment) configures a zone \"ecoh\" that has no path",
+            "EDGESOCKET_ZONES_ECHO_WEBSOCKETS_MAX_IDEL=6s | EDGESOCKET_ZONES_ECHO_WEBSOCKETS_MAX_IDEL (environment) is not a zone setting: did you mean EDGESOCKET_ZONES_ECHO_WEBSOCKETS_MAX_IDLE?",
     })
     void aSpellingThatCannotWorkStopsTheServerWithTheRightOne(String setting, String sentence) throws Exception {
         boolean fromEnv = !setting.startsWith("-D");
