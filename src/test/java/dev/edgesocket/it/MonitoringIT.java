@@ -180,16 +180,51 @@ class MonitoringIT {
             assertTrue(prometheus.query(http, alerts.get("EdgesocketClusterLinkDegraded")).isEmpty(), "Redis is up");
             assertTrue(prometheus.query(http, alerts.get("EdgesocketHeartbeatStalled")).isEmpty(), "the heartbeat ticks");
 
-            redis.stop();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            JsonNode degraded = prometheus.query(http, alerts.get("EdgesocketClusterLinkDegraded"));
-            while (degraded.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-                degraded = prometheus.query(http, alerts.get("EdgesocketClusterLinkDegraded"));
+            // A burst of clients that never answer pings makes the heartbeat-timeout alert's expression hold.
+            String spiking = alerts.get("EdgesocketHeartbeatTimeoutsSpiking");
+            assertTrue(prometheus.query(http, spiking).isEmpty(), "one timeout is no spike");
+            List<RawClient> silent = new ArrayList<>();
+            try {
+                for (int i = 0; i < 12; i++) {
+                    silent.add(RawClient.handshake(base, "/echo"));
+                }
+                for (RawClient client : silent) {
+                    assertEquals(1001, client.readUntilClose().closeCode());
+                }
+            } finally {
+                for (RawClient client : silent) {
+                    client.close();
+                }
             }
+            assertFalse(awaitResult(prometheus, spiking, 10).isEmpty(), "13 sockets lost to missing pongs are a spike");
+
+            redis.stop();
+            JsonNode degraded = awaitResult(prometheus, alerts.get("EdgesocketClusterLinkDegraded"), 20);
             assertFalse(degraded.isEmpty(), "with Redis gone the cluster link alert's expression holds");
             assertEquals("node-a", degraded.get(0).at("/metric/node").asText());
+
+            // A drain (SIGTERM) is seen while it runs, and one that ends in time raises no alert.
+            try (WsClient first = WsClient.connect(base, "/echo"); WsClient second = WsClient.connect(base, "/echo")) {
+                node.signalTerm();
+                assertFalse(awaitResult(prometheus, "max_over_time(edgesocket_drain_elapsed_seconds[1m]) > 0", 15).isEmpty(),
+                        "Prometheus sees the node draining");
+                assertEquals(1001, first.awaitClose().code());
+                assertEquals(1001, second.awaitClose().code());
+            }
+            assertTrue(prometheus.query(http, alerts.get("EdgesocketDrainNotFinishing")).isEmpty(),
+                    "a drain that ends within its timeout does not alert");
         }
+    }
+
+    /** Polls an instant query until it has a result or the time is up; returns the last result. */
+    private JsonNode awaitResult(Prometheus prometheus, String expr, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        JsonNode result = prometheus.query(http, expr);
+        while (result.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            result = prometheus.query(http, expr);
+        }
+        return result;
     }
 
     /** The PodMonitor selects the Deployment's pods and scrapes the container's metrics port and path. */
