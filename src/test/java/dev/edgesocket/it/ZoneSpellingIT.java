@@ -57,7 +57,7 @@ class ZoneSpellingIT {
     @Test
     void systemPropertiesInEverySpelling() throws Exception {
         try (PackagedServer server = PackagedServer.start(DIR.resolve("sysprops.log"), "edgesocket.admin.api-key=" + KEY,
-                "edgesocket.zones.echo.websockets.max-idle=6s",
+                "edgesocket.zones.echo.path=/echo-d", "edgesocket.zones.echo.websockets.max-idle=6s",
                 "edgesocket.zones.\"echo\".websockets.max-connections=77",
                 "edgesocket.zones.\"chat.v2\".path=/chat", "edgesocket.zones.\"chat.v2\".script=echo",
                 "edgesocket.zones.\"chat.v2\".websockets.max-idle=5s").awaitUp()) {
@@ -65,7 +65,7 @@ class ZoneSpellingIT {
             assertEquals(6, echo.get("maxIdle").asInt(), "bare: " + echo);
             assertEquals(77, echo.get("maxConnections").asInt(), "quoted: " + echo);
             assertEquals(5, settings(server, "chat.v2").get("maxIdle").asInt(), "a dotted zone name, quoted");
-            echoes(server, "/echo");
+            echoes(server, "/echo-d"); // the bare path beats application.properties' quoted one
             echoes(server, "/chat");
             assertFalse(server.output().contains("SRCFG"), server.output());
         }
@@ -75,6 +75,7 @@ class ZoneSpellingIT {
     void environmentVariablesInEverySpelling() throws Exception {
         Map<String, String> env = Map.of(
                 "EDGESOCKET_ZONES_ECHO_WEBSOCKETS_MAX_IDLE", "7s",
+                "EDGESOCKET_ZONES_ECHO_PATH", "/echo-env",
                 "EDGESOCKET_ZONES__ECHO__WEBSOCKETS_MAX_CONNECTIONS", "78",
                 "EDGESOCKET_ZONES__CHAT_V2__WEBSOCKETS_MAX_IDLE", "4s");
         try (PackagedServer server = PackagedServer.start(DIR.resolve("env.log"), env, null, "edgesocket.admin.api-key=" + KEY,
@@ -83,7 +84,7 @@ class ZoneSpellingIT {
             assertEquals(7, echo.get("maxIdle").asInt(), "EDGESOCKET_ZONES_ECHO_*: " + echo);
             assertEquals(78, echo.get("maxConnections").asInt(), "EDGESOCKET_ZONES__ECHO__*: " + echo);
             assertEquals(4, settings(server, "chat.v2").get("maxIdle").asInt(), "EDGESOCKET_ZONES__CHAT_V2__*");
-            echoes(server, "/echo");
+            echoes(server, "/echo-env");
         }
     }
 
@@ -92,6 +93,7 @@ class ZoneSpellingIT {
         Path workDir = DIR.resolve("workdir");
         Files.createDirectories(workDir.resolve("config"));
         Files.writeString(workDir.resolve("config/application.properties"), """
+                edgesocket.zones.echo.path=/echo-file
                 edgesocket.zones.echo.websockets.max-idle=8s
                 edgesocket.zones."echo".websockets.max-connections=79
                 %prod.edgesocket.zones.echo.websockets.max-fragments=100
@@ -107,6 +109,7 @@ class ZoneSpellingIT {
             assertEquals(100, echo.get("maxFragments").asInt(), "bare, in a profile: " + echo);
             assertEquals(3072, echo.get("maxMessageSize").asInt(), "a system property beats the file, whatever the spellings");
             echoes(server, "/chat");
+            echoes(server, "/echo-file"); // the file's bare path beats the packaged application.properties' quoted one
         }
     }
 
