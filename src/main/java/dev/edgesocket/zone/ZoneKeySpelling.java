@@ -3,6 +3,7 @@ package dev.edgesocket.zone;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -38,7 +39,8 @@ public class ZoneKeySpelling implements ConfigSourceInterceptor {
     static final String PREFIX = "edgesocket.zones.";
 
     /** Every setting of a zone, relative to its key: {@code path}, {@code websockets.max-idle}, ... */
-    static final Set<String> SETTINGS = settings(EdgesocketConfig.ZoneConfig.class, "", new TreeSet<>());
+    static final Set<String> SETTINGS = Collections.unmodifiableSortedSet(
+            settings(EdgesocketConfig.ZoneConfig.class, "", new TreeSet<>()));
 
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
@@ -90,7 +92,8 @@ public class ZoneKeySpelling implements ConfigSourceInterceptor {
                 problems.add(parsed.problem);
             } else {
                 names.add(quoted(parsed.key, parsed.setting));
-                zones.putIfAbsent(parsed.key, new String[] {name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + " (environment)", parsed.setting});
+                String variable = name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+                zones.putIfAbsent(parsed.key, new String[] {variable + " (environment)", parsed.setting});
             }
         }
         Set<String> withPath = new TreeSet<>();
@@ -265,7 +268,7 @@ public class ZoneKeySpelling implements ConfigSourceInterceptor {
     }
 
     /** The kebab-case names of a mapping interface's members, groups flattened with dots. */
-    private static Set<String> settings(Class<?> type, String prefix, Set<String> into) {
+    private static TreeSet<String> settings(Class<?> type, String prefix, TreeSet<String> into) {
         for (Method method : type.getDeclaredMethods()) {
             if (method.isDefault() || method.isSynthetic() || java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
                 continue;
