@@ -42,6 +42,7 @@ public class Drain {
     private final Duration period;
     private final Duration timeout;
     private volatile boolean draining;
+    private volatile long drainStartNanos;
     private volatile boolean drained;
 
     @Inject
@@ -90,13 +91,19 @@ public class Drain {
         return draining;
     }
 
+    /** How long the drain has been running (until the process exits), 0 before it starts. */
+    public long drainingForNanos() {
+        return draining ? System.nanoTime() - drainStartNanos : 0;
+    }
+
     /** Closes every open socket, spread over the drain period, and waits for them up to the drain timeout. */
     synchronized void drain() {
         if (drained) {
             return;
         }
-        draining = true;
         long start = System.nanoTime();
+        drainStartNanos = start;
+        draining = true;
         List<ZoneSocket> open = new ArrayList<>();
         for (Zone zone : zones.all()) {
             open.addAll(zone.openSockets());

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,15 +34,27 @@ final class PackagedServer implements AutoCloseable {
     }
 
     static PackagedServer start(Path log, String... systemProperties) throws IOException {
+        return start(log, Map.of(), null, systemProperties);
+    }
+
+    /**
+     * Starts the jar with extra environment variables and, unless null, in {@code workDir} (where Quarkus reads
+     * {@code config/application.properties}).
+     */
+    static PackagedServer start(Path log, Map<String, String> env, Path workDir, String... systemProperties) throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of("java", "-Dquarkus.http.port=" + port));
         for (String property : systemProperties) {
             command.add(property.startsWith("-") ? property : "-D" + property); // a JVM option as it is
         }
-        command.addAll(List.of("-jar", JAR.toString()));
-        Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new PackagedServer(process, log, port);
+        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        if (workDir != null) {
+            builder.directory(workDir.toFile());
+        }
+        return new PackagedServer(builder.start(), log, port);
     }
 
     private static int freePort() throws IOException {
