@@ -45,5 +45,6 @@ class BrowserConsoleIT {
                 screenshot.toString());
         assertTrue(output.contains(" passed, 0 failed"), output);
         assertTrue(Files.size(screenshot) > 0, "a screenshot under target/");
+        assertTrue(Files.size(Path.of("target/console-charts.png")) > 0, "the live charts' screenshot under target/");
     }
 }
