@@ -93,6 +93,12 @@ public record Series(List<Long> t, List<Integer> open, List<Double> upgradesAcce
     }
 
     private static Double max(Double a, Double b) {
-        return a == null ? b : b == null ? a : Math.max(a, b);
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return Math.max(a, b);
     }
 }

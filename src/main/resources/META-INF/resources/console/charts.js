@@ -131,7 +131,8 @@
       const px = x(now - back);
       const label = back === 0 ? 'now' : back < 60 || back % 60 ? '-' + back + ' s' : '-' + back / 60 + ' min';
       g.beginPath(); g.moveTo(Math.round(px) + 0.5, top); g.lineTo(Math.round(px) + 0.5, top + plotH); g.stroke();
-      g.fillText(label, Math.min(Math.max(px, left + 18), width - 16), top + plotH + 3);
+      const half = g.measureText(label).width / 2;
+      if (px - half >= left - 12) g.fillText(label, Math.min(px, width - half - 1), top + plotH + 3); // none under the value axis
     }
     g.save();
     g.beginPath(); g.rect(left, 0, plotW + 1, height); g.clip();
