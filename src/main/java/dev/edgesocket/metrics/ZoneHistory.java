@@ -147,7 +147,7 @@ public class ZoneHistory {
             if (!baseline) {
                 Sample s = new Sample(second, open, rate(a - accepted, seconds), rate(r - refused, seconds),
                         rate(in - messagesIn, seconds), rate(out - messagesOut, seconds), rate(bin - bytesIn, seconds),
-                        rate(bout - bytesOut, seconds), closed, PingHistogram.quantileMillis(pingCopies[slot], oldest, 0.5),
+                        rate(bout - bytesOut, seconds), closed.isEmpty() ? Map.of() : Map.copyOf(closed), PingHistogram.quantileMillis(pingCopies[slot], oldest, 0.5),
                         PingHistogram.quantileMillis(pingCopies[slot], oldest, 0.99));
                 long index = written;
                 samples.set((int) (index % (CAPACITY + 1)), s);
