@@ -78,8 +78,8 @@ public class ZoneHistory {
         Set<String> present = new HashSet<>();
         for (Zone zone : zones.all()) {
             present.add(zone.name());
-            rings.computeIfAbsent(zone.name(), name -> new Ring()).sample(second, zone.openSocketCount(),
-                    metrics.forZone(zone));
+            ZoneMetrics m = metrics.forZone(zone);
+            rings.computeIfAbsent(zone.name(), name -> new Ring()).sample(second, m.openSockets(), m);
         }
         rings.keySet().retainAll(present);
     }

@@ -109,6 +109,11 @@ public final class ZoneMetrics {
 
     // What the console's charts sample each second (ZoneHistory): the meters' own counts since start.
 
+    /** Open sockets, counted as they open and close: what the gauge shows, without walking the zone's sockets. */
+    int openSockets() {
+        return (int) openCount.get();
+    }
+
     double upgradesAccepted() {
         return upgrades[Outcome.ACCEPTED.ordinal()].count();
     }
