@@ -224,6 +224,14 @@ await step('the live charts render and move when traffic flows', async () => {
   if (coloured < 50) throw new Error('only ' + coloured + ' coloured pixels: no lines drawn');
   if (!(await attr('chart-echo-open', 'total') > 0)) throw new Error('the open connections chart shows none');
   if (!(await text('#chart-echo-bytes-legend')).includes('in')) throw new Error('the bytes chart has no legend');
+  // Round trips: a socket opened with a 2 s idle timeout is pinged after 1 s of silence, and the chart shows it.
+  await saveZone({ idleTimeout: 2 });
+  await page.click('#disconnect');
+  await waitText('#ready-state', 'CLOSED');
+  await connect('/echo');
+  await waitText('#ready-state', 'OPEN');
+  await page.waitForFunction(() => /p50 [0-9.]+ ms/.test(document.querySelector('#chart-echo-ping-legend').textContent));
+  await saveZone({ idleTimeout: 30 });
   for (const key of ['open', 'upgrades', 'messages', 'bytes', 'closes', 'ping']) {
     if (!(await page.isVisible('#chart-echo-' + key))) throw new Error('no ' + key + ' chart');
   }

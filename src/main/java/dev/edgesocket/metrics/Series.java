@@ -10,6 +10,8 @@ import java.util.TreeSet;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+
 /**
  * Samples as columns, one entry per second, oldest first: the shape charts draw from, and the smallest JSON.
  * {@code t} is the second (Unix time) of each entry; every other list has the same length. Rates are per
@@ -17,8 +19,13 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  */
 @Schema(name = "Series", description = "Samples as columns, one entry per second, oldest first")
 @io.quarkus.runtime.annotations.RegisterForReflection
-public record Series(List<Long> t, List<Integer> open, List<Double> upgradesAccepted, List<Double> upgradesRefused,
-        List<Double> messagesIn, List<Double> messagesOut, List<Double> bytesIn, List<Double> bytesOut,
+public record Series(List<Long> t, List<Integer> open,
+        @JsonSerialize(contentUsing = WholeNumbers.class) List<Double> upgradesAccepted,
+        @JsonSerialize(contentUsing = WholeNumbers.class) List<Double> upgradesRefused,
+        @JsonSerialize(contentUsing = WholeNumbers.class) List<Double> messagesIn,
+        @JsonSerialize(contentUsing = WholeNumbers.class) List<Double> messagesOut,
+        @JsonSerialize(contentUsing = WholeNumbers.class) List<Double> bytesIn,
+        @JsonSerialize(contentUsing = WholeNumbers.class) List<Double> bytesOut,
         Map<String, List<Double>> closes, List<Double> pingP50Ms, List<Double> pingP99Ms) {
 
     public static Series of(List<Sample> samples) {

@@ -10,6 +10,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /** The columns the charts read, a cluster's totals, and the ping percentiles from the bucket histogram. */
 class SeriesTest {
 
@@ -30,6 +32,18 @@ class SeriesTest {
         assertEquals(Map.of("1000", List.of(1.0, 0.0, 0.0), "4xxx", List.of(0.0, 2.0, 0.0)), total.closes());
         assertEquals(Arrays.asList(null, 2.0, 1.0), total.pingP50Ms(), "no pong in a second is null, not 0");
         assertEquals(Arrays.asList(null, 9.0, 3.0), total.pingP99Ms());
+    }
+
+    @Test
+    void wholeRatesAreWrittenAsWholeNumbersAndReadBack() throws Exception {
+        Series series = Series.of(List.of(sample(10, 2, 25, Map.of("1000", 1.0), 0.61, 1.5),
+                sample(11, 0, 0.5, Map.of(), null, null)));
+        ObjectMapper json = new ObjectMapper();
+        String text = json.writeValueAsString(series);
+        assertTrue(text.contains("\"messagesIn\":[25,0.5]"), text);
+        assertTrue(text.contains("\"bytesOut\":[250,5]"), text);
+        assertTrue(text.contains("\"pingP50Ms\":[0.61,null]"), text);
+        assertEquals(series, json.readValue(text, Series.class), "a node reads another node's answer back");
     }
 
     @Test
