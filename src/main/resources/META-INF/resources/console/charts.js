@@ -31,7 +31,7 @@
   let timer = null;
   let generation = 0; // a restart with another key leaves an older poll in flight: it stops at its end
   let lastT = 0;
-  const zones = new Map(); // name -> { rows: [...], nodes: Map(node -> rows), panel }
+  const zones = new Map(); // zone name -> { rows: [samples, oldest first], nodes: Map(node -> rows) }
 
   // ---- data: columns from the API to rows, merged by second
   function rowsOf(series) {
