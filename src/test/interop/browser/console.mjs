@@ -190,6 +190,54 @@ await step('allowed origins: a page on another origin is refused, a page on an a
   await saveZone({ allowedOrigins: '' });
 });
 
+await step('the live charts render and move when traffic flows', async () => {
+  // The admin panel's key started the charts: the echo zone has a panel of canvases fed by /api/stats.
+  await page.waitForSelector('#charts-echo canvas#chart-echo-messages');
+  const attr = (id, name) => page.$eval('#' + id, (c, n) => Number(c.dataset[n] || 0), name);
+  await page.waitForFunction(() => Number(document.querySelector('#chart-echo-messages').dataset.points) >= 2);
+  const before = await attr('chart-echo-messages', 'total');
+  const pointsBefore = await attr('chart-echo-messages', 'points');
+  const pixelsBefore = await page.$eval('#chart-echo-messages', (c) => c.toDataURL());
+  if ((await text('#ready-state')) !== 'OPEN') {
+    await connect('/echo');
+    await waitText('#ready-state', 'OPEN');
+  }
+  for (let i = 0; i < 10; i++) {
+    await page.fill('#message', 'chart traffic ' + i);
+    await page.click('#send');
+    await waitText('#log', 'Echo: chart traffic ' + i);
+  }
+  // 10 in and 10 out reach the chart within a sample or two.
+  await page.waitForFunction((b) => Number(document.querySelector('#chart-echo-messages').dataset.total) >= b + 20, before);
+  await page.waitForFunction((p) => Number(document.querySelector('#chart-echo-messages').dataset.points) > p, pointsBefore);
+  const pixelsAfter = await page.$eval('#chart-echo-messages', (c) => c.toDataURL());
+  if (pixelsAfter === pixelsBefore) throw new Error('the messages chart did not change');
+  // The lines are drawn: coloured pixels on the canvas (axes, grid and labels are grey).
+  const coloured = await page.$eval('#chart-echo-messages', (c) => {
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] > 128 && Math.max(data[i], data[i + 1], data[i + 2]) - Math.min(data[i], data[i + 1], data[i + 2]) > 80) n++;
+    }
+    return n;
+  });
+  if (coloured < 50) throw new Error('only ' + coloured + ' coloured pixels: no lines drawn');
+  if (!(await attr('chart-echo-open', 'total') > 0)) throw new Error('the open connections chart shows none');
+  if (!(await text('#chart-echo-bytes-legend')).includes('in')) throw new Error('the bytes chart has no legend');
+  // Round trips: a socket opened with a 2 s idle timeout is pinged after 1 s of silence, and the chart shows it.
+  await saveZone({ idleTimeout: 2 });
+  await page.click('#disconnect');
+  await waitText('#ready-state', 'CLOSED');
+  await connect('/echo');
+  await waitText('#ready-state', 'OPEN');
+  await page.waitForFunction(() => /p50 [0-9.]+ ms/.test(document.querySelector('#chart-echo-ping-legend').textContent));
+  await saveZone({ idleTimeout: 30 });
+  for (const key of ['open', 'upgrades', 'messages', 'bytes', 'closes', 'ping']) {
+    if (!(await page.isVisible('#chart-echo-' + key))) throw new Error('no ' + key + ' chart');
+  }
+  await page.locator('#charts-section').screenshot({ path: screenshot.replace(/\.png$/, '-charts.png') });
+});
+
 await step('the page works by keyboard', async () => {
   await page.focus('#zone-path');
   await page.keyboard.press('Tab');

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.edgesocket.metrics.ZoneHistory;
 import dev.edgesocket.zone.EdgesocketConfig;
 import dev.edgesocket.zone.SessionDirectory;
 import dev.edgesocket.zone.SessionInfo;
@@ -55,6 +56,7 @@ public class RedisSessions implements SessionDirectory {
     private final String node;
     private final ZoneRegistry zones;
     private final ObjectMapper json;
+    private final ZoneHistory history;
     private final AtomicLong lastSequence = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     // Questions to other nodes, removed on the answer or after ANSWER_WAIT, whichever comes first.
@@ -62,12 +64,13 @@ public class RedisSessions implements SessionDirectory {
 
     @Inject
     public RedisSessions(RedisLink link, NodeIdentity identity, EdgesocketConfig config, ZoneRegistry zones,
-            ObjectMapper json) {
+            ObjectMapper json, ZoneHistory history) {
         this.link = link;
         this.keys = new Keys(config.cluster().keyPrefix());
         this.node = identity.id();
         this.zones = zones;
         this.json = json;
+        this.history = history;
     }
 
     @Override
@@ -202,7 +205,7 @@ public class RedisSessions implements SessionDirectory {
      * Asks another node over its channel. Completes with its answer; with null when it did not answer within
      * ANSWER_WAIT; at once with an empty answer when nobody listens there (the node is gone).
      */
-    private CompletableFuture<JsonNode> ask(String other, ObjectNode question) {
+    CompletableFuture<JsonNode> ask(String other, ObjectNode question) {
         long request = requests.incrementAndGet();
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         pending.put(request, answer);
@@ -240,6 +243,9 @@ public class RedisSessions implements SessionDirectory {
                 case "page" -> answer.set("sessions", json.valueToTree(zone == null ? List.of()
                         : localPage(zone, m.path("afterSequence").asLong(), m.path("afterId").asText(),
                                 Math.max(1, Math.min(1000, m.path("limit").asInt(100))))));
+                // The console's charts (RedisHistories): this node's samples, bounded by ZoneHistory.CAPACITY.
+                case "samples" -> answer.set("zones", json.valueToTree(history.series(
+                        m.path("zone").isTextual() ? m.path("zone").asText() : null, m.path("since").asLong())));
                 default -> {
                     LOG.debugf("Ignoring a node command this version does not know: %s", message);
                     return;

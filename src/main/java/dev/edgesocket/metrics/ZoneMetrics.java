@@ -29,6 +29,7 @@ public final class ZoneMetrics {
     private final Counter[] upgrades = new Counter[Outcome.values().length];
     private final Counter textIn, binaryIn, textOut, binaryOut, bytesIn, bytesOut, heartbeatTimeouts;
     private final Timer pingRtt;
+    private final PingHistogram pings = new PingHistogram();
     private final ConcurrentMap<String, Counter> closes = new ConcurrentHashMap<>();
     // Connection time without visiting every socket: closed time, plus open count x now - sum of open starts.
     private final DoubleAdder closedSeconds = new DoubleAdder();
@@ -86,6 +87,7 @@ public final class ZoneMetrics {
 
     public void pingRoundTrip(long nanos) {
         pingRtt.record(nanos, TimeUnit.NANOSECONDS);
+        pings.record(nanos);
     }
 
     public void heartbeatTimeout() {
@@ -103,6 +105,53 @@ public final class ZoneMetrics {
         closedSeconds.add((System.nanoTime() - startNanos) / 1e9);
         closes.computeIfAbsent(codeTag(code), tag -> Counter.builder("edgesocket.closes").description("Closes by code")
                 .tags("zone", zone, "code", tag).register(registry)).increment();
+    }
+
+    // What the console's charts sample each second (ZoneHistory): the meters' own counts since start.
+
+    /** Open sockets, counted as they open and close: what the gauge shows, without walking the zone's sockets. */
+    int openSockets() {
+        return (int) openCount.get();
+    }
+
+    double upgradesAccepted() {
+        return upgrades[Outcome.ACCEPTED.ordinal()].count();
+    }
+
+    /** Every outcome but accepted: refused by the zone (disabled, limit, origin), by the script, or malformed. */
+    double upgradesRefused() {
+        double refused = 0;
+        for (Outcome outcome : Outcome.values()) {
+            if (outcome != Outcome.ACCEPTED) {
+                refused += upgrades[outcome.ordinal()].count();
+            }
+        }
+        return refused;
+    }
+
+    double messagesIn() {
+        return textIn.count() + binaryIn.count();
+    }
+
+    double messagesOut() {
+        return textOut.count() + binaryOut.count();
+    }
+
+    double bytesIn() {
+        return bytesIn.count();
+    }
+
+    double bytesOut() {
+        return bytesOut.count();
+    }
+
+    /** Closes so far by code tag (a bounded set: see {@link #codeTag}). */
+    void forEachClose(java.util.function.ObjLongConsumer<String> action) {
+        closes.forEach((tag, counter) -> action.accept(tag, (long) counter.count()));
+    }
+
+    PingHistogram pings() {
+        return pings;
     }
 
     private double connectionSeconds() {

@@ -1,4 +1,4 @@
-// edgesocket console: plain JavaScript, no dependencies, no external resources.
+// edgesocket console: plain JavaScript, no dependencies, no external resources. The live charts are in charts.js.
 (function () {
   'use strict';
   const $ = (id) => document.getElementById(id);
@@ -244,6 +244,8 @@
     try {
       const zones = await api('GET', '/api/zones');
       $('zones').replaceChildren(...zones.map(renderZone));
+      // The live charts (charts.js) poll with the same key once it works.
+      if (window.edgesocketCharts) window.edgesocketCharts.start(accessKey);
     } catch (err) { $('admin-error').textContent = err.message; }
   });
 

@@ -210,6 +210,7 @@ class AdminApiTest {
                 .body("paths.'/api/zones/{zone}'", hasKey("patch"))
                 .body("paths", hasKey("/api/zones/{zone}/sessions"))
                 .body("paths.'/api/zones/{zone}/sessions/{id}'", hasKey("delete"))
+                .body("paths", hasKey("/api/stats"))
                 .body("components.schemas", hasKey("ZoneView"))
                 .body("components.schemas", hasKey("SessionInfo"))
                 .body("components.schemas", hasKey("ApiError"));

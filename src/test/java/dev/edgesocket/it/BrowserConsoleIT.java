@@ -45,6 +45,7 @@ class BrowserConsoleIT {
                 screenshot.toString());
         assertTrue(output.contains(" passed, 0 failed"), output);
         assertTrue(Files.size(screenshot) > 0, "a screenshot under target/");
+        assertTrue(Files.size(Path.of("target/console-charts.png")) > 0, "the live charts' screenshot under target/");
     }
 
     /** Issue 13: the chat example in Chromium, two pages of one room. Its screenshot is target/chat.png. */

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -187,6 +188,7 @@ class ClusterIT {
     @Order(3)
     void sessionsAreListedAndKickedAcrossNodes() throws Exception {
         List<WsClient> clients = new ArrayList<>();
+        long since = Instant.now().getEpochSecond() - 1;
         try {
             for (int i = 0; i < 6; i++) {
                 WsClient client = WsClient.connect(base(n(1 + i % 3)), "/echo");
@@ -198,6 +200,8 @@ class ClusterIT {
                 JsonNode page = json(cluster.get(n(1), "/api/zones/echo/sessions?limit=100"));
                 return page.get("sessions").size() == 6;
             });
+            // The console's charts: asked on n2, the totals of every node and each node's own series.
+            awaitCharts(since);
             JsonNode first = json(cluster.get(n(1), "/api/zones/echo/sessions?limit=4"));
             assertEquals(4, first.get("sessions").size(), first.toString());
             String next = first.get("next").asText();
@@ -317,6 +321,44 @@ class ClusterIT {
                 startedDuringOutage.stop();
             }
         }
+    }
+
+    /** Two clients on each node, one message each: each node's series and their totals show it, asked on n2. */
+    private void awaitCharts(long since) throws InterruptedException {
+        AtomicReference<String> seen = new AtomicReference<>();
+        try {
+            await("the charts' series of every node, and their totals", Duration.ofSeconds(5), () -> {
+                HttpResponse<String> answer = cluster.get(n(2), "/api/stats?zone=echo&since=" + since);
+                seen.set(answer == null ? "no answer" : answer.statusCode() + " " + answer.body());
+                JsonNode stats = json(answer);
+                JsonNode zone = stats.get("zones").get(0);
+                JsonNode nodes = zone.get("nodes");
+                if (!stats.get("node").asText().equals("n2") || nodes == null || nodes.size() != 3) {
+                    return false;
+                }
+                for (String node : List.of("n1", "n2", "n3")) {
+                    if (last(nodes.get(node), "open") != 2 || sum(nodes.get(node), "messagesIn") != 2) {
+                        return false;
+                    }
+                }
+                return last(zone.get("series"), "open") == 6 && sum(zone.get("series"), "messagesIn") == 6;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; last answer: " + seen.get(), e);
+        }
+    }
+
+    private static double sum(JsonNode series, String column) {
+        double sum = 0;
+        for (JsonNode value : series.get(column)) {
+            sum += value.asDouble();
+        }
+        return sum;
+    }
+
+    private static double last(JsonNode series, String column) {
+        JsonNode values = series.get(column);
+        return values.isEmpty() ? -1 : values.get(values.size() - 1).asDouble();
     }
 
     private static void echo(List<WsClient> clients, String word) {
