@@ -59,14 +59,14 @@ class ZoneSpellingIT {
         try (PackagedServer server = PackagedServer.start(DIR.resolve("sysprops.log"), "edgesocket.admin.api-key=" + KEY,
                 "edgesocket.zones.echo.path=/echo-d", "edgesocket.zones.echo.websockets.max-idle=6s",
                 "edgesocket.zones.\"echo\".websockets.max-connections=77",
-                "edgesocket.zones.\"chat.v2\".path=/chat", "edgesocket.zones.\"chat.v2\".script=echo",
+                "edgesocket.zones.\"chat.v2\".path=/chat-v2", "edgesocket.zones.\"chat.v2\".script=echo",
                 "edgesocket.zones.\"chat.v2\".websockets.max-idle=5s").awaitUp()) {
             JsonNode echo = settings(server, "echo");
             assertEquals(6, echo.get("maxIdle").asInt(), "bare: " + echo);
             assertEquals(77, echo.get("maxConnections").asInt(), "quoted: " + echo);
             assertEquals(5, settings(server, "chat.v2").get("maxIdle").asInt(), "a dotted zone name, quoted");
             echoes(server, "/echo-d"); // the bare path beats application.properties' quoted one
-            echoes(server, "/chat");
+            echoes(server, "/chat-v2");
             assertFalse(server.output().contains("SRCFG"), server.output());
         }
     }
@@ -79,7 +79,7 @@ class ZoneSpellingIT {
                 "EDGESOCKET_ZONES__ECHO__WEBSOCKETS_MAX_CONNECTIONS", "78",
                 "EDGESOCKET_ZONES__CHAT_V2__WEBSOCKETS_MAX_IDLE", "4s");
         try (PackagedServer server = PackagedServer.start(DIR.resolve("env.log"), env, null, "edgesocket.admin.api-key=" + KEY,
-                "edgesocket.zones.\"chat.v2\".path=/chat", "edgesocket.zones.\"chat.v2\".script=echo").awaitUp()) {
+                "edgesocket.zones.\"chat.v2\".path=/chat-v2", "edgesocket.zones.\"chat.v2\".script=echo").awaitUp()) {
             JsonNode echo = settings(server, "echo");
             assertEquals(7, echo.get("maxIdle").asInt(), "EDGESOCKET_ZONES_ECHO_*: " + echo);
             assertEquals(78, echo.get("maxConnections").asInt(), "EDGESOCKET_ZONES__ECHO__*: " + echo);
@@ -98,7 +98,7 @@ class ZoneSpellingIT {
                 edgesocket.zones."echo".websockets.max-connections=79
                 %prod.edgesocket.zones.echo.websockets.max-fragments=100
                 edgesocket.zones."echo".websockets.max-message-size=2K
-                edgesocket.zones."chat.v2".path=/chat
+                edgesocket.zones."chat.v2".path=/chat-v2
                 edgesocket.zones."chat.v2".script=echo
                 """);
         try (PackagedServer server = PackagedServer.start(DIR.resolve("file.log"), Map.of(), workDir,
@@ -108,14 +108,14 @@ class ZoneSpellingIT {
             assertEquals(79, echo.get("maxConnections").asInt(), "quoted: " + echo);
             assertEquals(100, echo.get("maxFragments").asInt(), "bare, in a profile: " + echo);
             assertEquals(3072, echo.get("maxMessageSize").asInt(), "a system property beats the file, whatever the spellings");
-            echoes(server, "/chat");
+            echoes(server, "/chat-v2");
             echoes(server, "/echo-file"); // the file's bare path beats the packaged application.properties' quoted one
         }
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "-Dedgesocket.zones.chat.v2.path=/chat | a zone name with dots must be quoted. Write edgesocket.zones.\"chat.v2\".path",
+            "-Dedgesocket.zones.chat.v2.path=/chat-v2 | a zone name with dots must be quoted. Write edgesocket.zones.\"chat.v2\".path",
             "-Dedgesocket.zones.echo.websockets.max-idel=6s | is not a zone setting: did you mean edgesocket.zones.\"echo\".websockets.max-idle?",
             "-Dedgesocket.zones.ecoh.websockets.max-idle=6s | configures a zone \"ecoh\" that has no path, so there is no such zone. Did you mean the zone \"echo\": edgesocket.zones.\"echo\".websockets.max-idle?",
             "EDGESOCKET_ZONES_ECOH_WEBSOCKETS_MAX_IDLE=6s | EDGESOCKET_ZONES_ECOH_WEBSOCKETS_MAX_IDLE (environment) configures a zone \"ecoh\" that has no path",
