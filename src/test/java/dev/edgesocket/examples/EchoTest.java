@@ -16,16 +16,21 @@ import dev.edgesocket.testing.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** The Quickstart echo zone, over real sockets. */
+/** The Quickstart echo zone, over real sockets (and, in {@code TypeScriptEchoTest}, its TypeScript twin). */
 @QuarkusTest
 class EchoTest {
 
     @TestHTTPResource("/")
     URI base;
 
+    /** The zone under test. */
+    String path() {
+        return "/echo";
+    }
+
     @Test
     void textComesBackWithThePrefix() {
-        try (WsClient client = WsClient.connect(base, "/echo")) {
+        try (WsClient client = WsClient.connect(base, path())) {
             client.send("hello");
             client.expectText("Echo: hello");
             client.send("héllo wörld ✓ 😀");
@@ -39,7 +44,7 @@ class EchoTest {
         for (int i = 0; i < every.length; i++) {
             every[i] = (byte) i;
         }
-        try (WsClient client = WsClient.connect(base, "/echo")) {
+        try (WsClient client = WsClient.connect(base, path())) {
             client.send(every);
             assertArrayEquals(every, client.nextBinary());
             client.send(new byte[0]);
@@ -57,7 +62,7 @@ class EchoTest {
             for (int c = 0; c < clients; c++) {
                 int id = c;
                 results.add(pool.submit(() -> {
-                    try (WsClient client = WsClient.connect(base, "/echo")) {
+                    try (WsClient client = WsClient.connect(base, path())) {
                         for (int m = 0; m < messages; m++) {
                             client.send("client " + id + " message " + m);
                         }
@@ -88,7 +93,7 @@ class EchoTest {
         for (int i = 0; i < (1 << 20); i++) {
             text.append((char) ('a' + i % 26));
         }
-        try (WsClient client = WsClient.connect(base, "/echo")) {
+        try (WsClient client = WsClient.connect(base, path())) {
             client.send(text.toString());
             String echo = client.nextText();
             assertEquals(6 + (1 << 20), echo.length());
