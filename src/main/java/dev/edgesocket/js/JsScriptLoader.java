@@ -110,7 +110,7 @@ public class JsScriptLoader implements ScriptLoader {
                 long since = realm.busySince();
                 if (since != 0 && now - since > limit) {
                     try {
-                        realm.context().interrupt(Duration.ofSeconds(1));
+                        realm.interrupt(Duration.ofSeconds(1));
                     } catch (TimeoutException e) {
                         LOG.warnf("Zone '%s': a runaway callback of %s did not stop within a second of its interrupt",
                                 script.zone(), script.name());
@@ -126,7 +126,6 @@ public class JsScriptLoader implements ScriptLoader {
         return Context.newBuilder("js")
                 .engine(engine)
                 .allowHostAccess(HOST_ACCESS)
-                .allowHostClassLookup(name -> false)
                 .allowIO(IOAccess.NONE)
                 .allowCreateProcess(false)
                 .allowCreateThread(false)

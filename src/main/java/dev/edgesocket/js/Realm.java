@@ -55,6 +55,10 @@ final class Realm implements AutoCloseable {
     private int depth;
     /** When the outermost running callback started, or 0 when the context is idle. */
     private volatile long busySince;
+    /** Set by the watchdog before it interrupts the running callback; cleared when the callback has ended. */
+    private volatile boolean interrupting;
+    /** Where the script was when an interrupt surfaced as a JavaScript error it caught; loop only. */
+    private String interruptedAt;
     private volatile boolean closed;
 
     /**
@@ -89,8 +93,10 @@ final class Realm implements AutoCloseable {
         return busySince;
     }
 
-    Context context() {
-        return context;
+    /** Interrupts the running callback (on the watchdog's thread). */
+    void interrupt(java.time.Duration wait) throws java.util.concurrent.TimeoutException {
+        interrupting = true;
+        context.interrupt(wait);
     }
 
     // ---------------------------------------------------------------- requests
@@ -282,23 +288,29 @@ final class Realm implements AutoCloseable {
             if (!outermost) {
                 throw e;
             }
-            if (e.isInterrupted() || e.isCancelled()) {
-                ranAway(owner, e);
+            if (e.isInterrupted() || e.isCancelled() || interrupting) {
+                ranAway(owner, location(e));
             } else {
                 LOG.errorf("Zone '%s': the script %s threw: %s", script.zone(), script.name(), describe(e));
             }
             return null;
         } finally {
             depth--;
-            owner = previous;
             if (outermost) {
+                if (interrupting && interruptedAt != null) {
+                    // The script caught the interrupt as an error (an async function does) and returned.
+                    ranAway(owner, interruptedAt);
+                }
+                interrupting = false;
+                interruptedAt = null;
                 busySince = 0;
             }
+            owner = previous;
         }
     }
 
-    private void ranAway(WebSocket socket, PolyglotException e) {
-        String where = location(e);
+    private void ranAway(WebSocket socket, String where) {
+        interruptedAt = null;
         if (socket != null) {
             LOG.errorf("Zone '%s': a callback of %s ran longer than %d ms and was stopped at %s; socket %s is closed with 1011",
                     script.zone(), script.name(), script.loader().maxCallbackMillis(), where, socket.id());
@@ -316,20 +328,21 @@ final class Realm implements AutoCloseable {
     /** The script's file:line where the exception happened, from the innermost guest frame. */
     private String location(PolyglotException e) {
         SourceSection section = e.getSourceLocation();
-        if (section == null) {
+        if (section == null || section.getSource() == null || !section.getSource().getName().equals(script.name())) {
+            // The innermost frame of the script itself (a builtin may be running on its behalf).
             for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
-                if (frame.isGuestFrame() && frame.getSourceLocation() != null) {
-                    section = frame.getSourceLocation();
+                SourceSection at = frame.getSourceLocation();
+                if (frame.isGuestFrame() && at != null && at.getSource() != null
+                        && at.getSource().getName().equals(script.name())) {
+                    section = at;
                     break;
                 }
             }
         }
-        if (section == null || section.getSource() == null) {
-            return script.name();
+        if (section == null || section.getSource() == null || !section.getSource().getName().equals(script.name())) {
+            return interruptedAt != null ? interruptedAt : script.name();
         }
-        String name = section.getSource().getName();
-        return name.equals(script.name()) ? name + ":" + script.lines().line(section.getStartLine())
-                : name + ":" + section.getStartLine();
+        return script.name() + ":" + script.lines().line(section.getStartLine());
     }
 
     private String describe(PolyglotException e) {
@@ -358,12 +371,29 @@ final class Realm implements AutoCloseable {
             return null;
         });
         n.put("reportError", (ProxyExecutable) args -> {
-            String stack = script.lines().rewrite(args[1].asString(), script.name());
+            if (args.length == 2) {
+                // First call, with the error itself: true when it is the watchdog's interrupt (nothing to log).
+                if (!interrupting) {
+                    return false;
+                }
+                if (interruptedAt == null && args[0].isException()) {
+                    try {
+                        args[0].throwException();
+                    } catch (PolyglotException e) {
+                        String where = location(e);
+                        interruptedAt = where.equals(script.name()) ? null : where;
+                    } catch (RuntimeException e) {
+                        // not an exception after all
+                    }
+                }
+                return true;
+            }
+            String stack = script.lines().rewrite(args[2].asString(), script.name());
             if (owner != null) {
                 LOG.errorf("Zone '%s': %s of socket %s threw; the socket stays open: %s", script.zone(),
-                        args[0].asString(), owner.id(), stack);
+                        args[1].asString(), owner.id(), stack);
             } else {
-                LOG.errorf("Zone '%s': %s threw: %s", script.zone(), args[0].asString(), stack);
+                LOG.errorf("Zone '%s': %s threw: %s", script.zone(), args[1].asString(), stack);
             }
             return null;
         });

@@ -34,7 +34,9 @@
   hidden(g, { console });
 
   function report(where, e) {
-    native.reportError(where, e instanceof Error ? (e.stack || String(e)) : "Uncaught " + inspect(e, true));
+    // The error goes first and as it is: an interrupt caught here must reach Java before any other guest code.
+    if (native.reportError(e, where)) return;
+    native.reportError(null, where, e instanceof Error ? (e.stack || String(e)) : "Uncaught " + inspect(e, true));
   }
 
   // ------------------------------------------------------------------ timers, microtasks
@@ -368,7 +370,7 @@
     values() { return this._sorted().map(([, v]) => v)[Symbol.iterator](); }
     [Symbol.iterator]() { return this.entries(); }
   }
-  const UPGRADE = Symbol("upgrade");
+  const UPGRADE = "_upgrade";
   class Response {
     constructor(body = null, init = {}) {
       const status = init.status === undefined ? 200 : Number(init.status);
@@ -436,7 +438,7 @@
         // The browser's rule for scripts is stricter; the Java API's (RFC 6455's) is kept, as Bunny's runtime does.
       }
       const problem = this._native.close(code === undefined ? -1 : Number(code), reason === undefined ? "" : String(reason));
-      if (problem) throw new DOMException(problem, problem.startsWith("The reason") ? "SyntaxError" : "InvalidAccessError");
+      if (problem) throw new DOMException(problem, problem.startsWith("A close reason") ? "SyntaxError" : "InvalidAccessError");
     }
   }
   READY.forEach((name, i) => {
