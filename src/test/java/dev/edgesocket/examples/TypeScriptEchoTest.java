@@ -4,7 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** The echo zone's acceptance tests against Bunny's Quickstart as a TypeScript script (scripts/echo.ts). */
 @QuarkusTest
-class TypeScriptEchoTest extends EchoTest {
+class TypeScriptEchoTest extends EchoAcceptance {
 
     @Override
     String path() {

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import dev.edgesocket.testing.WsClient;
@@ -40,6 +41,23 @@ class JsScriptIT {
                 WsClient client = WsClient.connect(URI.create("http://127.0.0.1:" + server.port + "/"), "/upper")) {
             client.send("shout");
             client.expectText("SHOUT");
+        }
+    }
+
+    /** README's compiled start command: the Graal compiler on the upgrade module path (JDK 25.0.2 or newer). */
+    @Test
+    void theCompiledModeRunsTheTypeScriptEcho() throws Exception {
+        Runtime.Version version = Runtime.version();
+        Assumptions.assumeTrue(version.feature() > 25 || (version.feature() == 25 && version.update() >= 2),
+                "the Graal compiler 25.0.2 needs the JVMCI of JDK 25.0.2 or newer; this is " + version);
+        try (PackagedServer server = PackagedServer.start(DIR.resolve("compiled.log"), "-XX:+UnlockExperimentalVMOptions",
+                "-XX:+EnableJVMCI", "--upgrade-module-path=target/graal-compiler").awaitUp();
+                WsClient client = WsClient.connect(URI.create("http://127.0.0.1:" + server.port + "/"), "/echo-ts")) {
+            for (int i = 0; i < 2000; i++) {
+                client.send("hot " + i);
+                client.expectText("Echo: hot " + i);
+            }
+            assertTrue(server.output().contains("(GraalVM CE)"), "compiled, not interpreted:\n" + server.output());
         }
     }
 
