@@ -250,4 +250,10 @@ class JsZoneTest {
             assertEquals(1002, client.readUntilClose().closeCode());
         }
     }
+
+    @Test
+    void theTypeScriptCompilersFilesAreNotServed() {
+        given().when().get("/_static/typescript/" + TypeScriptCompiler.VERSION + "/lib/typescript.js").then().statusCode(404);
+        given().when().get("/_static/typescript/" + TypeScriptCompiler.VERSION + "/package.json").then().statusCode(404);
+    }
 }
