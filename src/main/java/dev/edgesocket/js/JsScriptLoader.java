@@ -110,7 +110,7 @@ public class JsScriptLoader implements ScriptLoader {
                 long since = realm.busySince();
                 if (since != 0 && now - since > limit) {
                     try {
-                        realm.interrupt(Duration.ofSeconds(1));
+                        realm.interrupt(since, Duration.ofSeconds(1));
                     } catch (TimeoutException e) {
                         LOG.warnf("Zone '%s': a runaway callback of %s did not stop within a second of its interrupt",
                                 script.zone(), script.name());

@@ -57,8 +57,6 @@ final class Realm implements AutoCloseable {
     private volatile long busySince;
     /** Set by the watchdog before it interrupts the running callback; cleared when the callback has ended. */
     private volatile boolean interrupting;
-    /** Where the script was when an interrupt surfaced as a JavaScript error it caught; loop only. */
-    private String interruptedAt;
     private volatile boolean closed;
 
     /**
@@ -93,8 +91,11 @@ final class Realm implements AutoCloseable {
         return busySince;
     }
 
-    /** Interrupts the running callback (on the watchdog's thread). */
-    void interrupt(java.time.Duration wait) throws java.util.concurrent.TimeoutException {
+    /** Interrupts the callback that started at {@code since}, if it still runs (on the watchdog's thread). */
+    void interrupt(long since, java.time.Duration wait) throws java.util.concurrent.TimeoutException {
+        if (busySince != since) {
+            return; // it ended meanwhile
+        }
         interrupting = true;
         context.interrupt(wait);
     }
@@ -297,12 +298,7 @@ final class Realm implements AutoCloseable {
         } finally {
             depth--;
             if (outermost) {
-                if (interrupting && interruptedAt != null) {
-                    // The script caught the interrupt as an error (an async function does) and returned.
-                    ranAway(owner, interruptedAt);
-                }
                 interrupting = false;
-                interruptedAt = null;
                 busySince = 0;
             }
             owner = previous;
@@ -310,7 +306,6 @@ final class Realm implements AutoCloseable {
     }
 
     private void ranAway(WebSocket socket, String where) {
-        interruptedAt = null;
         if (socket != null) {
             LOG.errorf("Zone '%s': a callback of %s ran longer than %d ms and was stopped at %s; socket %s is closed with 1011",
                     script.zone(), script.name(), script.loader().maxCallbackMillis(), where, socket.id());
@@ -340,7 +335,7 @@ final class Realm implements AutoCloseable {
             }
         }
         if (section == null || section.getSource() == null || !section.getSource().getName().equals(script.name())) {
-            return interruptedAt != null ? interruptedAt : script.name();
+            return script.name();
         }
         return script.name() + ":" + script.lines().line(section.getStartLine());
     }
@@ -371,31 +366,19 @@ final class Realm implements AutoCloseable {
             return null;
         });
         n.put("reportError", (ProxyExecutable) args -> {
-            if (args.length == 2) {
-                // First call, with the error itself: true when it is the watchdog's interrupt (nothing to log).
-                if (!interrupting) {
-                    return false;
-                }
-                if (interruptedAt == null && args[0].isException()) {
-                    try {
-                        args[0].throwException();
-                    } catch (PolyglotException e) {
-                        String where = location(e);
-                        interruptedAt = where.equals(script.name()) ? null : where;
-                    } catch (RuntimeException e) {
-                        // not an exception after all
-                    }
-                }
-                return true;
-            }
-            String stack = script.lines().rewrite(args[2].asString(), script.name());
-            if (owner != null) {
-                LOG.errorf("Zone '%s': %s of socket %s threw; the socket stays open: %s", script.zone(),
-                        args[1].asString(), owner.id(), stack);
-            } else {
-                LOG.errorf("Zone '%s': %s threw: %s", script.zone(), args[1].asString(), stack);
-            }
+            reportError(args[0].asString(), script.lines().rewrite(args[1].asString(), script.name()));
             return null;
+        });
+        n.put("invoke", (ProxyExecutable) args -> {
+            try {
+                return args[0].execute();
+            } catch (PolyglotException e) {
+                if (interrupting || e.isInterrupted() || e.isCancelled() || e.isExit() || !e.isGuestException()) {
+                    throw e; // on to enter(), with the script's frames in its stack
+                }
+                reportError(args[1].asString(), describe(e));
+                return null;
+            }
         });
         n.put("schedule", (ProxyExecutable) args -> {
             schedule(args[0].asInt(), args[1].asLong());
@@ -432,6 +415,15 @@ final class Realm implements AutoCloseable {
             }
         });
         return ProxyObject.fromMap(n);
+    }
+
+    private void reportError(String what, String stack) {
+        if (owner != null) {
+            LOG.errorf("Zone '%s': %s of socket %s threw; the socket stays open: %s", script.zone(), what, owner.id(),
+                    stack);
+        } else {
+            LOG.errorf("Zone '%s': %s threw: %s", script.zone(), what, stack);
+        }
     }
 
     private void schedule(int id, long delayMillis) {

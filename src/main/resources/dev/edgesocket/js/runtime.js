@@ -34,9 +34,7 @@
   hidden(g, { console });
 
   function report(where, e) {
-    // The error goes first and as it is: an interrupt caught here must reach Java before any other guest code.
-    if (native.reportError(e, where)) return;
-    native.reportError(null, where, e instanceof Error ? (e.stack || String(e)) : "Uncaught " + inspect(e, true));
+    native.reportError(where, e instanceof Error ? (e.stack || String(e)) : "Uncaught " + inspect(e, true));
   }
 
   // ------------------------------------------------------------------ timers, microtasks
@@ -321,13 +319,13 @@
       for (const l of all) {
         if (l.removed) continue;
         if (l.once) this.removeEventListener(event.type, l.listener, l.capture);
-        try {
-          const r = typeof l.listener === "function" ? l.listener.call(this, event) : l.listener.handleEvent(event);
-          if (r && typeof r.then === "function") {
-            r.then(undefined, (e) => report("An async \"" + event.type + "\" listener", e));
-          }
-        } catch (e) {
-          report("A \"" + event.type + "\" listener", e);
+        // The runtime calls the listener and reports what it throws: no guest catch stands between a runaway
+        // listener and the watchdog's interrupt, so the log can name the script's line.
+        const listener = l.listener;
+        const r = native.invoke(typeof listener === "function" ? () => listener.call(this, event)
+            : () => listener.handleEvent(event), "A \"" + event.type + "\" listener");
+        if (r && typeof r.then === "function") {
+          r.then(undefined, (e) => report("An async \"" + event.type + "\" listener", e));
         }
         if (event._stop) break;
       }
