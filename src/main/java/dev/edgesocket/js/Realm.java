@@ -369,17 +369,6 @@ final class Realm implements AutoCloseable {
             reportError(args[0].asString(), script.lines().rewrite(args[1].asString(), script.name()));
             return null;
         });
-        n.put("invoke", (ProxyExecutable) args -> {
-            try {
-                return args[0].execute();
-            } catch (PolyglotException e) {
-                if (interrupting || e.isInterrupted() || e.isCancelled() || e.isExit() || !e.isGuestException()) {
-                    throw e; // on to enter(), with the script's frames in its stack
-                }
-                reportError(args[1].asString(), describe(e));
-                return null;
-            }
-        });
         n.put("schedule", (ProxyExecutable) args -> {
             schedule(args[0].asInt(), args[1].asLong());
             return null;

@@ -319,13 +319,13 @@
       for (const l of all) {
         if (l.removed) continue;
         if (l.once) this.removeEventListener(event.type, l.listener, l.capture);
-        // The runtime calls the listener and reports what it throws: no guest catch stands between a runaway
-        // listener and the watchdog's interrupt, so the log can name the script's line.
-        const listener = l.listener;
-        const r = native.invoke(typeof listener === "function" ? () => listener.call(this, event)
-            : () => listener.handleEvent(event), "A \"" + event.type + "\" listener");
-        if (r && typeof r.then === "function") {
-          r.then(undefined, (e) => report("An async \"" + event.type + "\" listener", e));
+        try {
+          const r = typeof l.listener === "function" ? l.listener.call(this, event) : l.listener.handleEvent(event);
+          if (r && typeof r.then === "function") {
+            r.then(undefined, (e) => report("An async \"" + event.type + "\" listener", e));
+          }
+        } catch (e) {
+          report("A \"" + event.type + "\" listener", e);
         }
         if (event._stop) break;
       }
