@@ -7,9 +7,12 @@
 #     rounds;
 #  2. idle memory: per server, 10,000 and then 15,000 idle connections; RSS and live heap over its own baseline.
 # Prints a table of medians and ratios against edgesocket, and the issue's targets. Usage: bench/compare.sh
-# Needs a JDK 17 (java, jcmd) and taskset; node and npm are optional.
+# Needs a JDK 21 or newer (java, jcmd; JAVA_HOME is used when set) and taskset; node and npm are optional.
+# The JavaScript zone runs Bunny's Quickstart as TypeScript (scripts/echo.ts): "js" interpreted, "js-compiled" with
+# the Graal compiler on the upgrade module path (needs a JDK whose JVMCI fits it, e.g. Temurin 25).
 # Knobs (environment): ROUNDS=3 WARMUP=5 MEASURE=8 RATE=10000 FIXED_SECONDS=5 CONNECTIONS=100 IN_FLIGHT=4 SIZE=32 TYPE=text IDLE=1
-#   SERVERS="edgesocket edgesocket-loop jakarta wsnext wsnext-nonblocking vertx node" SERVER_CPU=0 CLIENT_CPU=1
+#   SERVERS="edgesocket edgesocket-loop js js-compiled jakarta wsnext wsnext-nonblocking vertx node" SERVER_CPU=0
+#   CLIENT_CPU=1 BUILD=1 (0: use what is built)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
@@ -22,7 +25,9 @@ IN_FLIGHT=${IN_FLIGHT:-4}
 SIZE=${SIZE:-32}
 TYPE=${TYPE:-text}
 IDLE=${IDLE:-1}
-SERVERS=${SERVERS:-"edgesocket edgesocket-loop jakarta wsnext wsnext-nonblocking vertx node"}
+SERVERS=${SERVERS:-"edgesocket edgesocket-loop js js-compiled jakarta wsnext wsnext-nonblocking vertx node"}
+BUILD=${BUILD:-1}
+if [ -n "${JAVA_HOME:-}" ]; then export PATH="$JAVA_HOME/bin:$PATH"; fi
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 PORT=${PORT:-18100}
@@ -38,8 +43,10 @@ JVM_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch"
 LOADGEN="taskset -c $CLIENT_CPU java -Xms256m -Xmx1g -jar bench/loadgen/target/loadgen.jar"
 
 echo "== build (edgesocket, load generator, baseline servers)"
-./mvnw -q -B package -DskipTests
-./mvnw -q -B -f bench/pom.xml package
+if [ "$BUILD" = 1 ]; then
+  ./mvnw -q -B package -DskipTests
+  ./mvnw -q -B -f bench/pom.xml package
+fi
 if command -v node >/dev/null && command -v npm >/dev/null; then
   if ! (cd bench/servers/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
     echo "npm ci failed: the Node ws baseline is left out"
@@ -54,6 +61,8 @@ label() {
   case $1 in
     edgesocket) echo "edgesocket, dispatch=worker (default)" ;;
     edgesocket-loop) echo "edgesocket, dispatch=event-loop" ;;
+    js) echo "edgesocket, TypeScript zone on GraalJS, interpreted" ;;
+    js-compiled) echo "edgesocket, TypeScript zone on GraalJS, compiled (Graal compiler)" ;;
     jakarta) echo "plain Jakarta @ServerEndpoint on Quarkus" ;;
     wsnext) echo "websockets-next, default (String method: worker thread)" ;;
     wsnext-nonblocking) echo "websockets-next, @NonBlocking (event loop)" ;;
@@ -77,6 +86,17 @@ start_server() { # id -> SERVER_PID, URL
         "-Dedgesocket.zones.\"$zone\".dispatch=$dispatch" \
         "-Dedgesocket.zones.\"$zone\".websockets.max-connections=20000" \
         '-Dquarkus.log.category."dev.edgesocket.examples".level=WARN' \
+        -jar target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
+      ;;
+    js|js-compiled)
+      local compiled=()
+      if [ "$id" = js-compiled ]; then
+        compiled=(-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path=target/graal-compiler)
+      fi
+      path=/echo-ts
+      taskset -c "$SERVER_CPU" java $JVM_OPTS "${compiled[@]}" -Dquarkus.http.port=$PORT \
+        '-Dedgesocket.zones."echo-ts".websockets.max-connections=20000' \
+        '-Dquarkus.log.category."dev.edgesocket.js.console".level=WARN' \
         -jar target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
       ;;
     jakarta)
@@ -176,6 +196,7 @@ if [ "$IDLE" = 1 ]; then
   for id in $SERVERS; do
     [ "$id" = edgesocket-loop ] && continue   # the same server as edgesocket while idle
     [ "$id" = wsnext-nonblocking ] && continue
+    [ "$id" = js-compiled ] && continue       # the same server as js while idle
     start_server "$id"
     $LOADGEN echo "url=$URL" connections=50 warmup=2 seconds=2 >/dev/null
     sleep 2

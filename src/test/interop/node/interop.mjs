@@ -1,10 +1,11 @@
 // Interop of edgesocket's echo zone with an independent client: Node's `ws`.
-// Usage: node interop.mjs http://host:port   (prints "N passed, N failed"; exits 1 on any failure)
+// Usage: node interop.mjs http://host:port [/zone-path, default /echo]   (prints "N passed, N failed"; exits 1 on any failure)
 import WebSocket from 'ws';
 import assert from 'node:assert/strict';
 
 const base = new URL(process.argv[2] ?? 'http://localhost:8080');
-const wsUrl = `ws://${base.host}/echo`;
+const zonePath = process.argv[3] ?? '/echo';
+const wsUrl = `ws://${base.host}${zonePath}`;
 let passed = 0, failed = 0;
 
 async function check(name, fn) {
@@ -118,7 +119,7 @@ await check('a subprotocol offer without a zone list is accepted without one', a
 });
 
 await check('a plain GET gets 426 with a sentence', async () => {
-  const res = await fetch(`http://${base.host}/echo`);
+  const res = await fetch(`http://${base.host}${zonePath}`);
   assert.equal(res.status, 426);
   assert.equal(res.headers.get('upgrade'), 'websocket');
   assert.match(await res.text(), /Upgrade header must contain 'websocket'/);

@@ -45,12 +45,19 @@ public interface EdgesocketConfig {
     /** BroadcastChannel: named channels across sockets and servers. */
     ChannelsConfig channels();
 
+    /** JavaScript and TypeScript zones (a zone whose script is {@code file:...} or {@code classpath:...}). */
+    JsConfig js();
+
     interface ZoneConfig {
 
         /** The path the zone answers, e.g. {@code /echo}. */
         String path();
 
-        /** The name ({@code @Named}) of the {@code EdgeScript} bean that serves the zone. */
+        /**
+         * The name ({@code @Named}) of the {@code EdgeScript} bean that serves the zone, or a JavaScript or
+         * TypeScript file: {@code file:scripts/chat.ts} (relative to the working directory) or
+         * {@code classpath:scripts/echo.ts}.
+         */
         String script();
 
         /** Where the script and listeners run: {@code worker} (default, may block) or {@code event-loop}. */
@@ -194,6 +201,16 @@ public interface EdgesocketConfig {
 
         /** The key clients send as {@code AccessKey}; from env {@code EDGESOCKET_ADMIN_API_KEY}. Unset: every call gets 401. */
         Optional<String> apiKey();
+    }
+
+    interface JsConfig {
+
+        /**
+         * A JavaScript callback (the handler, a listener, a timer) that runs longer is interrupted; the socket
+         * it ran for is closed with 1011.
+         */
+        @WithDefault("1s")
+        Duration maxCallbackTime();
     }
 
     enum Dispatch {

@@ -31,7 +31,7 @@ public class ZoneRegistry {
     private final Map<String, Zone> byPath;
 
     @Inject
-    public ZoneRegistry(EdgesocketConfig config, @Any Instance<EdgeScript> scripts) {
+    public ZoneRegistry(EdgesocketConfig config, @Any Instance<EdgeScript> scripts, Instance<ScriptLoader> loaders) {
         Map<String, Zone> names = new LinkedHashMap<>();
         Map<String, Zone> paths = new LinkedHashMap<>();
         config.zones().forEach((name, zoneConfig) -> {
@@ -43,11 +43,7 @@ public class ZoneRegistry {
                 throw new IllegalStateException("Zones '" + paths.get(path).name() + "' and '" + name
                         + "' both claim the path " + path + ": each zone needs a path of its own.");
             }
-            Instance<EdgeScript> script = scripts.select(NamedLiteral.of(zoneConfig.script()));
-            if (!script.isResolvable()) {
-                throw new IllegalStateException("Zone '" + name + "' names the script '" + zoneConfig.script()
-                        + "', but no EdgeScript bean is annotated @Named(\"" + zoneConfig.script() + "\").");
-            }
+            ScriptLoader.Loaded loaded = load(name, zoneConfig, scripts, loaders);
             for (String origin : zoneConfig.websockets().allowedOrigins().orElse(List.of())) {
                 String problem = OriginPolicy.problem(origin);
                 if (problem != null) {
@@ -55,15 +51,34 @@ public class ZoneRegistry {
                             + problem + ".");
                 }
             }
-            Zone zone = new Zone(name, path, script.get(), zoneConfig.dispatch(),
+            Zone zone = new Zone(name, path, loaded.script(), loaded.dispatch(),
                     ZoneSettings.from(zoneConfig.websockets()));
             names.put(name, zone);
             paths.put(path, zone);
             LOG.infof("Zone '%s' serves %s with script '%s' (dispatch %s)", name, path, zoneConfig.script(),
-                    zoneConfig.dispatch().name().toLowerCase().replace('_', '-'));
+                    loaded.dispatch().name().toLowerCase().replace('_', '-'));
         });
+        loaders.forEach(ScriptLoader::loaded);
         this.byName = Collections.unmodifiableMap(names);
         this.byPath = Map.copyOf(paths);
+    }
+
+    /** A bean named by the zone's {@code script}, or what a loader makes of a file spec ({@code file:}, {@code classpath:}). */
+    private static ScriptLoader.Loaded load(String name, EdgesocketConfig.ZoneConfig zoneConfig,
+            Instance<EdgeScript> scripts, Instance<ScriptLoader> loaders) {
+        String spec = zoneConfig.script();
+        for (ScriptLoader loader : loaders) {
+            Optional<ScriptLoader.Loaded> loaded = loader.load(name, spec);
+            if (loaded.isPresent()) {
+                return loaded.get();
+            }
+        }
+        Instance<EdgeScript> script = scripts.select(NamedLiteral.of(spec));
+        if (!script.isResolvable()) {
+            throw new IllegalStateException("Zone '" + name + "' names the script '" + spec
+                    + "', but no EdgeScript bean is annotated @Named(\"" + spec + "\").");
+        }
+        return new ScriptLoader.Loaded(script.get(), zoneConfig.dispatch());
     }
 
     /** The zone whose path is exactly {@code path}. */

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
-/** Node's {@code ws} client against the packaged server: echo, binary, fragments, close codes, 1009, 426. */
+/**
+ * Node's {@code ws} client against the packaged server: echo, binary, fragments, close codes, 1009, 426; against
+ * the Java echo zone and the TypeScript one (scripts/echo.ts on GraalJS).
+ */
 @QuarkusIntegrationTest
 class NodeInteropIT {
 
@@ -24,8 +27,10 @@ class NodeInteropIT {
         ExternalClients.requireOrSkip("node");
         ExternalClients.requireOrSkip("npm");
         Path project = ExternalClients.npmProject("node");
-        String output = ExternalClients.run(project, 120, "node", "interop.mjs", base.toString());
-        assertTrue(output.contains(" passed, 0 failed"), output);
+        for (String zone : List.of("/echo", "/echo-ts")) {
+            String output = ExternalClients.run(project, 120, "node", "interop.mjs", base.toString(), zone);
+            assertTrue(output.contains(" passed, 0 failed"), zone + ":\n" + output);
+        }
         // Nothing a well-behaved client does may page an operator: no ERROR in the server's log.
         Path log = Path.of("target/quarkus.log");
         if (Files.exists(log)) {

@@ -43,7 +43,9 @@ final class PackagedServer implements AutoCloseable {
      */
     static PackagedServer start(Path log, Map<String, String> env, Path workDir, String... systemProperties) throws IOException {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of("java", "-Dquarkus.http.port=" + port));
+        // The JDK that runs the tests (21 or newer, which .ci/run picks), not whatever "java" is on the PATH.
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Dquarkus.http.port=" + port));
         for (String property : systemProperties) {
             command.add(property.startsWith("-") ? property : "-D" + property); // a JVM option as it is
         }
