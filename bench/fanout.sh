@@ -148,7 +148,7 @@ START=$(date +%s)
 for round in $(seq 1 "$ROUNDS"); do
   for c in $CASES; do
     start_case "$c"
-    LINES=$($LOADGEN fanout urls=$URLS subscribers=$SUBSCRIBERS window=$WINDOW warmup=$WARMUP seconds=$MEASURE \
+    LINES=$(timeout $((WARMUP + MEASURE + RATE_SECONDS + 180)) $LOADGEN fanout urls=$URLS subscribers=$SUBSCRIBERS window=$WINDOW warmup=$WARMUP seconds=$MEASURE \
       rate=$RATE rateSeconds=$RATE_SECONDS 2>"$LOGS/loadgen-$c-$round.err" | grep RESULT || true)
     DROPPED=$(dropped "$c")
     stop_case
