@@ -13,7 +13,8 @@
 # generator on CLIENT_CPU; so all three cases get one core for the server side, and the cluster's figure is
 # what the cluster protocol costs on that core, not what three machines would scale to.
 # Knobs: ROUNDS=2 SUBSCRIBERS=1000 WINDOW=4 WARMUP=5 MEASURE=10 RATE=50 RATE_SECONDS=10 CASES="single cluster node"
-#        SERVER_CPU=0 CLIENT_CPU=1 HEAP=512m BUILD=1. Needs a JDK 17, taskset, Debian's redis-server, node and npm.
+#        SERVER_CPU=0 CLIENT_CPU=1 HEAP=512m BUILD=1 PORT=18601 (18601-18603 for the cluster, 18611 for Node)
+#        REDIS_PORT=18689; REPORT=bench/results/fanout-....txt prints the tables of an earlier run's raw lines. Needs a JDK 17, taskset, Debian's redis-server, node and npm.
 # Usage: bench/fanout.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,8 +30,9 @@ SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 HEAP=${HEAP:-512m}
 BUILD=${BUILD:-1}
-PORT=${PORT:-18101}
-REDIS_PORT=${REDIS_PORT:-18389}
+PORT=${PORT:-18601}
+REDIS_PORT=${REDIS_PORT:-18689}
+REPORT=${REPORT:-}
 OUT=bench/results
 mkdir -p "$OUT"
 STAMP=$(date -u +%Y%m%d-%H%M)
@@ -40,11 +42,11 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 command -v redis-server >/dev/null || { echo "redis-server is missing (apt-get install redis-server)"; exit 2; }
 command -v node >/dev/null || { echo "node is missing"; exit 2; }
 
-if [ "$BUILD" = 1 ]; then
+if [ "$BUILD" = 1 ] && [ -z "$REPORT" ]; then
   flock /tmp/edgesocket-mvn.lock ./mvnw -q -B package -DskipTests
   flock /tmp/edgesocket-mvn.lock ./mvnw -q -B -f bench/loadgen/pom.xml package
 fi
-(cd bench/servers/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+[ -n "$REPORT" ] || (cd bench/servers/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 LOADGEN="taskset -c $CLIENT_CPU java -Xms256m -Xmx1g -jar bench/loadgen/target/loadgen.jar"
 
 PIDS=()
@@ -65,9 +67,16 @@ wait_ready() { # $1 = pid, $2 = url, $3 = log
   echo "a server is not ready after 60 s: $3"; exit 1
 }
 
+port_free() { # a server of someone else on our port would answer the readiness check in our server's place
+  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    echo "port $1 is already in use: set PORT (and REDIS_PORT) to free ones"; exit 1
+  fi
+}
+
 start_edgesocket() { # $1 = port, $2 = log, then extra JVM options
   local port=$1 log=$2
   shift 2
+  port_free "$port"
   taskset -c "$SERVER_CPU" java -Xms$HEAP -Xmx$HEAP -XX:+UseG1GC -XX:+AlwaysPreTouch -Dquarkus.http.port=$port \
     '-Dedgesocket.zones."chat".websockets.max-connections=100000' \
     -Dquarkus.log.category.\"dev.edgesocket.examples\".level=WARN "$@" \
@@ -77,6 +86,7 @@ start_edgesocket() { # $1 = port, $2 = log, then extra JVM options
 }
 
 start_redis() {
+  port_free "$REDIS_PORT"
   REDIS_DIR=$(mktemp -d)
   taskset -c "$SERVER_CPU" redis-server --port $REDIS_PORT --bind 127.0.0.1 --dir "$REDIS_DIR" --save "" \
     --appendonly no --daemonize no --logfile "$REDIS_DIR/redis.log" &
@@ -103,6 +113,7 @@ start_case() {
         URLS="$URLS${URLS:+,}ws://127.0.0.1:$((PORT + n))"
       done ;;
     node)
+      port_free $((PORT + 10))
       taskset -c "$SERVER_CPU" node bench/servers/node/chat-server.mjs $((PORT + 10)) > "$LOGS/node.log" 2>&1 &
       PIDS+=($!)
       for _ in $(seq 1 50); do
@@ -139,6 +150,10 @@ dropped() {
 }
 
 START=$(date +%s)
+if [ -n "$REPORT" ]; then
+  RESULTS=$REPORT
+  ROUNDS=$(grep -oE '^round=[0-9]+' "$RESULTS" | sort -u | wc -l)
+else
 {
   echo "# bench/fanout.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo ' (with uncommitted changes)')"
   echo "# machine: $(nproc) cores, $(java -version 2>&1 | head -1), node $(node --version), ws $(node -p 'require("./bench/servers/node/node_modules/ws/package.json").version'), $(redis-server --version | awk '{print $3}')"
@@ -158,6 +173,7 @@ for round in $(seq 1 "$ROUNDS"); do
     echo "$LINES" | sed "s/^/round=$round case=$c serverDropped=$DROPPED /" | tee -a "$RESULTS"
   done
 done
+fi
 
 median() { # $1 = case, $2 = phase, $3 = field
   grep "case=$1 " "$RESULTS" | grep "phase=$2 " | grep -oE " $3=[0-9.]+" | cut -d= -f2 | sort -n \
@@ -175,7 +191,7 @@ first=${CASES%% *}
 base=$(median "$first" closed deliveriesPerSec)
 {
   echo
-  echo "Medians of $ROUNDS rounds, $SUBSCRIBERS subscribers. Closed loop: $WINDOW messages in flight, each done when all subscribers have it."
+  echo "Medians over the rounds (per case: $(for c in $CASES; do printf "%s %s " "$c" "$(grep -c "case=$c .*phase=closed" "$RESULTS")"; done| sed "s/ $//")), $SUBSCRIBERS subscribers. Closed loop: $WINDOW messages in flight, each done when all subscribers have it."
   echo "| case | deliveries/s | x $first | messages/s | p50 ms | p99 ms | all-subscribers p99 ms | missing | generator CPU |"
   echo "|---|---|---|---|---|---|---|---|---|"
   for c in $CASES; do
@@ -192,5 +208,5 @@ base=$(median "$first" closed deliveriesPerSec)
     echo "| $(label "$c") | $(median "$c" rate deliveriesPerSec) | $(ms "$(median "$c" rate p50us)") | $(ms "$p") | $(ms "$(median "$c" rate p999us)") | $(ms "$(median "$c" rate allP99us)") | $(awk -v a="$p" -v b="$bp" 'BEGIN { printf "%.2f", a / b }') | $(median "$c" rate missing) |"
   done
   echo
-  echo "took $(( $(date +%s) - START )) s; raw lines above, server logs in $LOGS"
-} | tee -a "$RESULTS"
+  [ -n "$REPORT" ] || echo "took $(( $(date +%s) - START )) s; raw lines above, server logs in $LOGS"
+} | if [ -n "$REPORT" ]; then cat; else tee -a "$RESULTS"; fi
