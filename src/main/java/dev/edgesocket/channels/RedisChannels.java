@@ -345,7 +345,8 @@ public class RedisChannels implements ChannelTransport {
                 }
                 return byNode;
             });
-        }).subscribe().with(done::complete, done::completeExceptionally);
+        }).subscribe().with(done::complete, failure -> done.completeExceptionally(new IllegalStateException(
+                "Redis cannot be reached (" + RedisLink.describe(failure) + "): other servers' channels are not counted.")));
         return done;
     }
 
