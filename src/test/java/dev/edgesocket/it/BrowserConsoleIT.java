@@ -35,13 +35,8 @@ class BrowserConsoleIT {
 
     @Test
     void theConsoleWorksInChromium() throws Exception {
-        ExternalClients.requireOrSkip("node");
-        if (!Files.isExecutable(Path.of("/usr/bin/chromium"))) {
-            ExternalClients.requireOrSkip("chromium");
-        }
-        Path project = ExternalClients.npmProject("browser");
         Path screenshot = Path.of("target/console.png").toAbsolutePath();
-        String output = ExternalClients.run(project, 300, "node", "console.mjs", base.toString(), "console-key",
+        String output = ExternalClients.runInChromium(300, "console.mjs", base.toString(), "console-key",
                 screenshot.toString());
         assertTrue(output.contains(" passed, 0 failed"), output);
         assertTrue(Files.size(screenshot) > 0, "a screenshot under target/");
@@ -51,13 +46,8 @@ class BrowserConsoleIT {
     /** Issue 13: the chat example in Chromium, two pages of one room. Its screenshot is target/chat.png. */
     @Test
     void twoPagesInOneChatRoomSeeEachOthersMessages() throws Exception {
-        ExternalClients.requireOrSkip("node");
-        if (!Files.isExecutable(Path.of("/usr/bin/chromium"))) {
-            ExternalClients.requireOrSkip("chromium");
-        }
-        Path project = ExternalClients.npmProject("browser");
         Path screenshot = Path.of("target/chat.png").toAbsolutePath();
-        String output = ExternalClients.run(project, 120, "node", "chat.mjs", base.toString(), screenshot.toString());
+        String output = ExternalClients.runInChromium(120, "chat.mjs", base.toString(), screenshot.toString());
         assertTrue(output.contains(" passed, 0 failed"), output);
         assertTrue(Files.size(screenshot) > 0, "a screenshot under target/");
     }

@@ -61,6 +61,22 @@ final class ExternalClients {
         return target;
     }
 
+    /**
+     * Runs one of the browser scripts (src/test/interop/browser, playwright-core driving Debian's Chromium) with
+     * Node; skips without Node or Chromium; fails unless it exits 0. Returns its output.
+     */
+    static String runInChromium(int timeoutSeconds, String script, String... args) throws Exception {
+        requireOrSkip("node");
+        if (!java.nio.file.Files.isExecutable(Path.of("/usr/bin/chromium"))) {
+            requireOrSkip("chromium");
+        }
+        String[] command = new String[args.length + 2];
+        command[0] = "node";
+        command[1] = script;
+        System.arraycopy(args, 0, command, 2, args.length);
+        return run(npmProject("browser"), timeoutSeconds, command);
+    }
+
     /** Runs a command; its output goes to the test log; fails unless it exits 0. */
     static String run(Path dir, int timeoutSeconds, String... command) throws Exception {
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
