@@ -215,8 +215,8 @@ public class ZoneRequestFilter {
             }
             answered[0] = true;
             context.owner().cancelTimer(timer);
-            if (rc.response().closed()) { // the client left while the script worked
-                abandon(request, ZoneMetrics.Outcome.REJECTED_BY_SCRIPT);
+            if (rc.response().closed()) { // the client left while the script worked: nothing to count
+                abandon(request, null);
                 return;
             }
             complete(rc, request, outcome(stage));
