@@ -13,6 +13,9 @@ BunnySDK.net.http.serve(async (request: Request): Promise<Response> => {
     throw new Error("the handler broke on purpose");
   }
   await Promise.resolve(); // an async handler that awaits settles in its own turn
+  if (url.searchParams.has("delay")) await sleep(Number(url.searchParams.get("delay"))); // settles later
+  if (mode === "late") return new Response("late", { status: 200 });
+  if (mode === "never") await new Promise<void>(() => {});
   const options: { protocol?: string; idleTimeout?: number } = {};
   if (url.searchParams.has("protocol")) options.protocol = url.searchParams.get("protocol")!;
   const { response, socket } = request.upgradeWebSocket(options);

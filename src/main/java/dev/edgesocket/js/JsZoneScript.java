@@ -1,6 +1,7 @@
 package dev.edgesocket.js;
 
 import java.util.Collection;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -39,8 +40,24 @@ final class JsZoneScript implements EdgeScript {
                 .buildLiteral();
     }
 
+    /** The handler's response when its promise settled in its own turn; use {@link #serveAsync} for any other. */
     @Override
     public Response serve(Request request) throws Exception {
+        CompletionStage<Response> answer = serveAsync(request);
+        var done = answer.toCompletableFuture();
+        if (!done.isDone()) {
+            throw new JsScriptException("The handler of " + name + " did not settle its response in its own turn.");
+        }
+        try {
+            return done.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /** The handler's promise as a stage, completed on the request's event loop when the promise settles. */
+    @Override
+    public CompletionStage<Response> serveAsync(Request request) throws Exception {
         Context context = Vertx.currentContext();
         if (!(context instanceof ContextInternal internal) || !context.isEventLoopContext()) {
             throw new IllegalStateException("A JavaScript zone runs on the event loops; zone '" + zone

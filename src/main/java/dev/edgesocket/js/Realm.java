@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -48,6 +50,8 @@ final class Realm implements AutoCloseable {
     private final Value serveEntry;
     private final Value socketEvent;
     private final Value fireTimer;
+    /** runtime.js's slot for the exception a callback caught last (the watchdog's interrupt, for its frames). */
+    private final Value caught;
     // Pending timers by id: removed when they fire or are cleared. Touched on the loop only.
     private final Map<Integer, ScheduledFuture<?>> timers = new HashMap<>();
     // The socket the running callback belongs to (closed with 1011 if it runs away); loop only.
@@ -72,6 +76,7 @@ final class Realm implements AutoCloseable {
         this.serveEntry = bridge.getMember("serveEntry");
         this.socketEvent = bridge.getMember("socketEvent");
         this.fireTimer = bridge.getMember("fireTimer");
+        this.caught = bridge.getMember("caught");
         boolean served;
         try {
             Value module = context.eval(script.moduleSource());
@@ -102,25 +107,38 @@ final class Realm implements AutoCloseable {
 
     // ---------------------------------------------------------------- requests
 
-    private static final class Outcome {
-        Value response;
-        Throwable failure;
-        boolean settled;
-    }
-
-    Response serve(Request request) throws Exception {
-        Outcome outcome = new Outcome();
+    /**
+     * Runs the handler. The stage is already complete when its promise settled in the handler's own turn (no
+     * future is made for it then beyond the completed one); else it completes on this loop when the promise
+     * settles.
+     */
+    CompletionStage<Response> serve(Request request) throws Exception {
+        WebSocketUpgrade[] upgrade = new WebSocketUpgrade[1];
+        // Set once the handler returned: a promise that settles later completes this future instead.
+        CompletableFuture<Response>[] later = new CompletableFuture[1];
+        Response[] response = new Response[1];
+        Throwable[] failure = new Throwable[1];
+        boolean[] settled = new boolean[1];
         ProxyExecutable ok = args -> {
-            outcome.response = args[0];
-            outcome.settled = true;
+            settled[0] = true;
+            try {
+                response[0] = response(args[0], upgrade[0]);
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+            if (later[0] != null) {
+                settle(later[0], response[0], failure[0]);
+            }
             return null;
         };
         ProxyExecutable fail = args -> {
-            outcome.failure = failure(args[0], args[1].asString());
-            outcome.settled = true;
+            settled[0] = true;
+            failure[0] = failure(args[0], args[1].asString());
+            if (later[0] != null) {
+                settle(later[0], null, failure[0]);
+            }
             return null;
         };
-        WebSocketUpgrade[] upgrade = new WebSocketUpgrade[1];
         Map<String, Object> req = new HashMap<>();
         req.put("url", request.url());
         req.put("method", request.method());
@@ -140,18 +158,29 @@ final class Realm implements AutoCloseable {
             return socketProxy(upgrade[0].socket());
         });
         Map<String, Object> done = Map.of("ok", ok, "fail", fail);
-        enter(null, () -> serveEntry.execute(ProxyObject.fromMap(req), ProxyObject.fromMap(done)));
-        if (!outcome.settled) {
-            throw new JsScriptException("The handler of " + script.name() + " did not settle its response in its own"
-                    + " turn (it awaited a timer?); edgesocket needs the Response before the handler yields the loop.");
+        Value entered = enter(null, () -> serveEntry.execute(ProxyObject.fromMap(req), ProxyObject.fromMap(done)));
+        if (entered == null && !settled[0]) { // stopped or broken before the handler could settle (logged)
+            throw new JsScriptException("The handler of " + script.name() + " was stopped before it answered.");
         }
-        if (outcome.failure instanceof Exception e) {
+        if (!settled[0]) {
+            later[0] = new CompletableFuture<>();
+            return later[0];
+        }
+        if (failure[0] instanceof Exception e) {
             throw e;
         }
-        if (outcome.failure != null) {
-            throw new JsScriptException(outcome.failure.getMessage());
+        if (failure[0] != null) {
+            throw new JsScriptException(failure[0].getMessage());
         }
-        return response(outcome.response, upgrade[0]);
+        return CompletableFuture.completedFuture(response[0]);
+    }
+
+    private static void settle(CompletableFuture<Response> later, Response response, Throwable failure) {
+        if (failure != null) {
+            later.completeExceptionally(failure);
+        } else {
+            later.complete(response);
+        }
     }
 
     /** The exception for a rejected handler: the Java one a native threw (say a refused upgrade), or the JS stack. */
@@ -290,7 +319,7 @@ final class Realm implements AutoCloseable {
                 throw e;
             }
             if (e.isInterrupted() || e.isCancelled() || interrupting) {
-                ranAway(owner, location(e));
+                ranAway(owner, runawayLocation(e));
             } else {
                 LOG.errorf("Zone '%s': the script %s threw: %s", script.zone(), script.name(), describe(e));
             }
@@ -318,6 +347,30 @@ final class Realm implements AutoCloseable {
             LOG.errorf("Zone '%s': a callback of %s ran longer than %d ms and was stopped at %s",
                     script.zone(), script.name(), script.loader().maxCallbackMillis(), where);
         }
+    }
+
+    /**
+     * Where the runaway code was stopped. The interrupt is first thrown in the runaway code, and a runtime.js
+     * catch may take it there; it fires again at the catch's next call, which is what reaches Java. The first
+     * one, in runtime.js's slot, has the runaway code's frames.
+     */
+    private String runawayLocation(PolyglotException e) {
+        String where = location(e);
+        if (!where.equals(script.name())) {
+            return where;
+        }
+        try {
+            Value first = caught.getMember("e");
+            caught.putMember("e", null);
+            if (first != null && first.isException()) {
+                first.throwException();
+            }
+        } catch (PolyglotException original) {
+            return location(original);
+        } catch (RuntimeException notReadable) {
+            // the context is still being interrupted: the file without its line
+        }
+        return where;
     }
 
     /** The script's file:line where the exception happened, from the innermost guest frame. */
@@ -380,6 +433,8 @@ final class Realm implements AutoCloseable {
             }
             return null;
         });
+        // Read only when a callback threw: whether the watchdog is stopping it.
+        n.put("stopping", (ProxyExecutable) args -> interrupting);
         n.put("uuid", (ProxyExecutable) args -> UUID.randomUUID().toString());
         n.put("randomBytes", (ProxyExecutable) args -> {
             int size = args[0].asInt();

@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 
 import jakarta.enterprise.event.Observes;
@@ -18,6 +20,7 @@ import dev.edgesocket.api.WebSocketUpgrade;
 import dev.edgesocket.api.WebSocketUpgradeException;
 import dev.edgesocket.metrics.EdgesocketMetrics;
 import dev.edgesocket.metrics.ZoneMetrics;
+import dev.edgesocket.zone.EdgesocketConfig;
 import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
 import dev.edgesocket.zone.OriginPolicy;
 import dev.edgesocket.zone.Zone;
@@ -61,10 +64,12 @@ public class ZoneRequestFilter {
     private final EdgesocketMetrics metrics;
 
     private final HeaderTimeouts headerTimeouts;
+    private final long maxResponseMillis;
 
     @Inject
     public ZoneRequestFilter(ZoneRegistry zones, SocketRuntime runtime, Drain drain, EdgesocketMetrics metrics,
-            HeaderTimeouts headerTimeouts) {
+            HeaderTimeouts headerTimeouts, EdgesocketConfig config) {
+        this.maxResponseMillis = Math.max(1, config.maxResponseTime().toMillis());
         this.headerTimeouts = headerTimeouts;
         this.metrics = metrics;
         this.zones = zones;
@@ -135,19 +140,97 @@ public class ZoneRequestFilter {
     /** Runs the script; {@code holdsPlace} when an upgrade request took a zone place for it. */
     private void proceed(RoutingContext rc, Zone zone, boolean holdsPlace) {
         EdgeRequest request = EdgeRequest.from(rc, zone, runtime, holdsPlace);
+        Context context = Vertx.currentContext();
         if (zone.dispatch() == Dispatch.EVENT_LOOP) {
-            complete(rc, request, serve(request));
+            serve(rc, request, context, false);
             return;
         }
-        Context context = Vertx.currentContext();
         try {
-            runtime.workers().execute(() -> {
-                Outcome outcome = serve(request);
-                context.runOnContext(v -> complete(rc, request, outcome));
-            });
+            runtime.workers().execute(() -> serve(rc, request, context, true));
         } catch (RejectedExecutionException e) {
             request.releasePlaceIfHeld();
             HttpResponses.sentence(rc, 503, "The server is shutting down.", Map.of("Retry-After", "1"));
+        }
+    }
+
+    /**
+     * Runs the script and completes the request on its context: at once when the response is already there
+     * (no hop when {@code onContext}), else when the script's stage completes, or at the response deadline.
+     */
+    private void serve(RoutingContext rc, EdgeRequest request, Context context, boolean offContext) {
+        CompletableFuture<Response> stage;
+        try {
+            CompletionStage<Response> answer = request.zone().script().serveAsync(request);
+            stage = answer == null ? CompletableFuture.completedFuture(null) : answer.toCompletableFuture();
+        } catch (Throwable t) {
+            finish(rc, request, context, offContext, new Outcome(null, t));
+            return;
+        }
+        if (stage.isDone()) {
+            finish(rc, request, context, offContext, outcome(stage));
+            return;
+        }
+        context.runOnContext(v -> awaitLater(rc, request, context, stage));
+    }
+
+    private void finish(RoutingContext rc, EdgeRequest request, Context context, boolean offContext, Outcome outcome) {
+        if (offContext) {
+            context.runOnContext(v -> complete(rc, request, outcome));
+        } else {
+            complete(rc, request, outcome);
+        }
+    }
+
+    private static Outcome outcome(CompletableFuture<Response> done) {
+        try {
+            return new Outcome(done.join(), null);
+        } catch (CompletionException e) {
+            return new Outcome(null, e.getCause() != null ? e.getCause() : e);
+        } catch (Throwable t) {
+            return new Outcome(null, t);
+        }
+    }
+
+    /** On the request's context: the response comes when the stage completes, or 503 at the deadline. */
+    private void awaitLater(RoutingContext rc, EdgeRequest request, Context context, CompletableFuture<Response> stage) {
+        boolean[] answered = new boolean[1]; // touched on the request's context only
+        long timer = context.owner().setTimer(maxResponseMillis, id -> {
+            if (answered[0]) {
+                return;
+            }
+            answered[0] = true;
+            LOG.errorf("The script of zone '%s' did not answer %s %s within %d ms (edgesocket.max-response-time)",
+                    request.zone().name(), request.method(), request.path(), maxResponseMillis);
+            abandon(request, ZoneMetrics.Outcome.REJECTED_BY_SCRIPT);
+            if (!rc.response().closed()) {
+                HttpResponses.sentence(rc, 503, "The zone's script did not answer in time; try again.",
+                        Map.of("Retry-After", "1"));
+            }
+        });
+        stage.whenComplete((response, failure) -> context.runOnContext(v -> {
+            if (answered[0]) {
+                // Too late: a socket the script got from upgradeWebSocket() meanwhile never opens.
+                abandon(request, null);
+                return;
+            }
+            answered[0] = true;
+            context.owner().cancelTimer(timer);
+            if (rc.response().closed()) { // the client left while the script worked: nothing to count
+                abandon(request, null);
+                return;
+            }
+            complete(rc, request, outcome(stage));
+        }));
+    }
+
+    /** The request ends without its socket: the socket never opens and the place goes back. */
+    private void abandon(EdgeRequest request, ZoneMetrics.Outcome counted) {
+        WebSocketUpgrade upgrade = request.upgrade();
+        if (upgrade != null) {
+            ((EdgeWebSocket) upgrade.socket()).neverOpened();
+        }
+        if (request.releasePlaceIfHeld() && counted != null) {
+            metrics.forZone(request.zone()).upgrade(counted);
         }
     }
 
@@ -176,14 +259,6 @@ public class ZoneRequestFilter {
             return false;
         }
         return true;
-    }
-
-    private static Outcome serve(EdgeRequest request) {
-        try {
-            return new Outcome(request.zone().script().serve(request), null);
-        } catch (Throwable t) {
-            return new Outcome(null, t);
-        }
     }
 
     private void complete(RoutingContext rc, EdgeRequest request, Outcome outcome) {

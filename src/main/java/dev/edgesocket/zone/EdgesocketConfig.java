@@ -39,6 +39,13 @@ public interface EdgesocketConfig {
     @WithDefault("5s")
     Duration closeTimeout();
 
+    /**
+     * How long a request waits for a script's response that comes later (a JavaScript handler's promise that
+     * settles after a timer, say); past it the client gets 503 and the log says so.
+     */
+    @WithDefault("30s")
+    Duration maxResponseTime();
+
     /** Cluster mode on Redis: one zone across many servers. Off by default (single node, nothing to install). */
     ClusterConfig cluster();
 

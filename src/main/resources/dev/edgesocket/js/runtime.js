@@ -33,7 +33,13 @@
   }
   hidden(g, { console });
 
+  // The last exception a callback threw, set first thing in its catch (a plain write, which the watchdog's
+  // interrupt cannot preempt): if it was the interrupt, it fires again at the next call and Java reads the
+  // runaway code's frames from here, to log its line.
+  const caught = { e: undefined };
   function report(where, e) {
+    if (native.stopping()) throw e;
+    caught.e = undefined;
     native.reportError(where, e instanceof Error ? (e.stack || String(e)) : "Uncaught " + inspect(e, true));
   }
 
@@ -58,6 +64,7 @@
     try {
       t.fn.apply(undefined, t.args);
     } catch (e) {
+      caught.e = e;
       report("A timer callback", e);
     }
   }
@@ -68,7 +75,7 @@
     clearInterval: clearTimer,
     queueMicrotask: (fn) => {
       if (typeof fn !== "function") throw new TypeError("queueMicrotask needs a function.");
-      Promise.resolve().then(() => { try { fn(); } catch (e) { report("A microtask", e); } });
+      Promise.resolve().then(() => { try { fn(); } catch (e) { caught.e = e; report("A microtask", e); } });
     },
   });
 
@@ -325,6 +332,7 @@
             r.then(undefined, (e) => report("An async \"" + event.type + "\" listener", e));
           }
         } catch (e) {
+          caught.e = e;
           report("A \"" + event.type + "\" listener", e);
         }
         if (event._stop) break;
@@ -538,6 +546,9 @@
     try {
       result = state.handler(new Request(nativeRequest));
     } catch (e) {
+      caught.e = e;
+      if (native.stopping()) throw e;
+      caught.e = undefined;
       done.fail(e, e instanceof Error ? e.stack || String(e) : "Uncaught " + inspect(e, true));
       return;
     }
@@ -550,5 +561,5 @@
       (e) => done.fail(e, e instanceof Error ? e.stack || String(e) : "Uncaught " + inspect(e, true)));
   }
 
-  return { runModule, serveEntry, socketEvent, fireTimer };
+  return { runModule, serveEntry, socketEvent, fireTimer, caught };
 })

@@ -117,6 +117,56 @@ class JsZoneTest {
     }
 
     @Test
+    void aResponseThatSettlesAfterATimerIsAnswered() {
+        long start = System.nanoTime();
+        given().when().get("/js-lab?mode=late&delay=150").then().statusCode(200).body(equalTo("late"));
+        assertTrue(System.nanoTime() - start >= 150_000_000L, "answered after the script's timer");
+    }
+
+    @Test
+    void anUpgradeAfterAnAwaitedTimerOpensTheSocket() {
+        try (WsClient client = WsClient.connect(base, "/js-lab?delay=100&protocol=v1.chat", "v1.chat")) {
+            assertEquals("v1.chat", client.subProtocol());
+            client.send("hello");
+            client.expectText("unknown: hello");
+        }
+    }
+
+    @Test
+    void aResponseThatNeverComesGets503AtTheDeadlineAndGivesItsPlaceBack() throws Exception {
+        UnexpectedErrors.expect("did not answer");
+        try (RawClient client = RawClient.open(base)) {
+            long start = System.nanoTime();
+            // js-one takes one socket; this upgrade holds its place while the script never answers.
+            RawClient.HttpAnswer answer = client.request("GET", "/js-one?mode=never",
+                    RawClient.validHandshakeHeaders(base));
+            assertEquals(503, answer.status());
+            assertEquals("The zone's script did not answer in time; try again.\n", answer.body());
+            assertTrue(System.nanoTime() - start >= 1_900_000_000L, "at edgesocket.max-response-time (2s)");
+        }
+        assertTrue(awaitLog("did not answer").contains("zone 'js-one'"), logged.toString());
+        try (WsClient client = WsClient.connect(base, "/js-one")) { // the place went back
+            client.send("hello");
+            client.expectText("unknown: hello");
+        }
+    }
+
+    @Test
+    void aClientThatLeavesBeforeALateUpgradeLeavesNoSocketBehind() throws Exception {
+        try (RawClient client = RawClient.open(base)) {
+            StringBuilder head = new StringBuilder("GET /js-one?delay=300 HTTP/1.1\r\n");
+            RawClient.validHandshakeHeaders(base).forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            client.sendRaw(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            Thread.sleep(50); // the script is waiting for its timer
+        }
+        Thread.sleep(600); // the timer fired, the script upgraded and returned: nobody is there
+        try (WsClient client = WsClient.connect(base, "/js-one")) { // js-one takes one socket: the place went back
+            client.send("hello");
+            client.expectText("unknown: hello");
+        }
+    }
+
+    @Test
     void theProtocolMustBeOneTheClientOffered() {
         try (WsClient client = WsClient.connect(base, "/js-lab?protocol=v1.chat", "v2.chat", "v1.chat")) {
             assertEquals("v1.chat", client.subProtocol());
@@ -219,9 +269,9 @@ class JsZoneTest {
             assertEquals(1011, closed.code());
             assertTrue(System.nanoTime() - start < 4_000_000_000L, "stopped within a few seconds");
         }
-        // The log names the zone, the script and the socket; not the line yet (docs/js.md, Errors).
+        // The log names the zone, the script, the line of the endless loop (lab.ts:27) and the socket.
         String line = awaitLog("ran longer than");
-        assertTrue(line.contains("Zone 'js-lab'") && line.contains("scripts/lab.ts") && line.contains("1011"), line);
+        assertTrue(line.contains("Zone 'js-lab'") && line.contains("scripts/lab.ts:27") && line.contains("1011"), line);
         for (int i = 0; i < 4; i++) { // every event loop's context still answers
             try (WsClient client = WsClient.connect(base, "/js-lab")) {
                 client.send("after");
