@@ -95,6 +95,14 @@ public class ChannelHub implements BroadcastChannels {
         return open(name, null, new SerialQueue(workers));
     }
 
+    /**
+     * A channel object whose listeners run through {@code listeners}, which must run tasks one at a time in
+     * order (an event loop, say): JavaScript zones use it to run a channel's listeners in their context.
+     */
+    public BroadcastChannel openOn(String name, Executor listeners) {
+        return open(name, null, listeners);
+    }
+
     @Override
     public BroadcastChannel open(String name, WebSocket socket) {
         if (socket == null) {

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -25,6 +26,7 @@ import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.io.IOAccess;
 import org.jboss.logging.Logger;
 
+import dev.edgesocket.channels.ChannelHub;
 import dev.edgesocket.zone.EdgesocketConfig;
 import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
 import dev.edgesocket.zone.ScriptLoader;
@@ -49,9 +51,17 @@ public class JsScriptLoader implements ScriptLoader {
     private TypeScriptCompiler compiler;
     private ScheduledExecutorService watchdog;
 
+    // BroadcastChannel for scripts: created on a script's first `new BroadcastChannel(...)`.
+    private final Instance<ChannelHub> channels;
+
     @Inject
-    public JsScriptLoader(EdgesocketConfig config) {
+    public JsScriptLoader(EdgesocketConfig config, Instance<ChannelHub> channels) {
         this.maxCallbackTime = config.js().maxCallbackTime();
+        this.channels = channels;
+    }
+
+    ChannelHub channels() {
+        return channels.get();
     }
 
     @Override

@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,6 +26,7 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
 import org.graalvm.polyglot.proxy.ProxyObject;
 import org.jboss.logging.Logger;
 
+import dev.edgesocket.api.BroadcastChannel;
 import dev.edgesocket.api.EventType;
 import dev.edgesocket.api.Request;
 import dev.edgesocket.api.Response;
@@ -50,6 +53,9 @@ final class Realm implements AutoCloseable {
     private final Value serveEntry;
     private final Value socketEvent;
     private final Value fireTimer;
+    private final Value channelEvent;
+    // The BroadcastChannel objects the script opened in this context (closed with it); loop only.
+    private final Set<BroadcastChannel> channels = new HashSet<>();
     /** runtime.js's slot for the exception a callback caught last (the watchdog's interrupt, for its frames). */
     private final Value caught;
     // Pending timers by id: removed when they fire or are cleared. Touched on the loop only.
@@ -76,6 +82,7 @@ final class Realm implements AutoCloseable {
         this.serveEntry = bridge.getMember("serveEntry");
         this.socketEvent = bridge.getMember("socketEvent");
         this.fireTimer = bridge.getMember("fireTimer");
+        this.channelEvent = bridge.getMember("channelEvent");
         this.caught = bridge.getMember("caught");
         boolean served;
         try {
@@ -403,6 +410,50 @@ final class Realm implements AutoCloseable {
         return script.lines().rewrite(sb.toString(), script.name());
     }
 
+    // ---------------------------------------------------------------- BroadcastChannel
+
+    /** Opens a channel for the script's `new BroadcastChannel(name)`: a sentence when it cannot. */
+    private Object openChannel(String name, Value js) {
+        if (loop == null) {
+            return "BroadcastChannel can be opened in the handler and in callbacks, not while the script loads.";
+        }
+        BroadcastChannel channel;
+        try {
+            channel = script.loader().channels().openOn(name, loop::execute);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return e.getMessage();
+        }
+        channels.add(channel);
+        channel.addEventListener("message", e -> {
+            Object data = e.data() instanceof String text ? text : ByteBuffer.wrap((byte[]) e.data());
+            if (!closed) {
+                enter(null, () -> channelEvent.execute(js, data));
+            }
+        });
+        Map<String, Object> n = new HashMap<>();
+        n.put("post", (ProxyExecutable) args -> post(channel, args[0].asString()));
+        n.put("postBinary", (ProxyExecutable) args -> post(channel, read(args[0], args[1].asInt(), args[2].asInt())));
+        n.put("close", (ProxyExecutable) args -> {
+            channels.remove(channel);
+            channel.close();
+            return null;
+        });
+        return ProxyObject.fromMap(n);
+    }
+
+    private static String post(BroadcastChannel channel, Object data) {
+        try {
+            if (data instanceof String text) {
+                channel.postMessage(text);
+            } else {
+                channel.postMessage((byte[]) data);
+            }
+            return null;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return e.getMessage();
+        }
+    }
+
     // ---------------------------------------------------------------- natives of the runtime
 
     private ProxyObject natives() {
@@ -436,6 +487,7 @@ final class Realm implements AutoCloseable {
         // Read only when a callback threw: whether the watchdog is stopping it.
         n.put("stopping", (ProxyExecutable) args -> interrupting);
         n.put("uuid", (ProxyExecutable) args -> UUID.randomUUID().toString());
+        n.put("openChannel", (ProxyExecutable) args -> openChannel(args[0].asString(), args[1]));
         n.put("randomBytes", (ProxyExecutable) args -> {
             int size = args[0].asInt();
             if (size > 65536) {
@@ -498,6 +550,8 @@ final class Realm implements AutoCloseable {
         if (loop == null || loop.inEventLoop()) {
             timers.values().forEach(t -> t.cancel(false));
             timers.clear();
+            channels.forEach(BroadcastChannel::close);
+            channels.clear();
         }
         context.close(true);
     }

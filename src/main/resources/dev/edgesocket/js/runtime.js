@@ -507,6 +507,44 @@
   }
   hidden(g, { Headers, Response, Request, WebSocket, DOMException });
 
+  // BroadcastChannel (HTML, as Deno Deploy has it): every other object of the name, in every context and on every
+  // server, gets what one posts. Strings and binary data (ArrayBuffer, views, Blob's bytes are not read: post
+  // their ArrayBuffer) go as they are; other values are posted as JSON text and arrive as that text.
+  class BroadcastChannel extends EventTarget {
+    constructor(name) {
+      super();
+      if (arguments.length === 0) throw new TypeError("BroadcastChannel needs a name.");
+      const n = native.openChannel(String(name), this);
+      if (typeof n === "string") throw new DOMException(n, "SyntaxError");
+      hidden(this, { _name: String(name), _native: n, _closed: false });
+      this.onmessage = null;
+      this.onmessageerror = null;
+    }
+    get name() { return this._name; }
+    postMessage(message) {
+      if (this._closed) throw new DOMException("BroadcastChannel '" + this._name + "' is closed.", "InvalidStateError");
+      let problem;
+      if (typeof message === "string") problem = this._native.post(message);
+      else if (message instanceof ArrayBuffer || ArrayBuffer.isView(message)) {
+        const [buf, off, len] = bytesOf(message);
+        problem = this._native.postBinary(buf, off, len);
+      } else problem = this._native.post(JSON.stringify(message));
+      if (problem) throw new DOMException(problem, "DataCloneError");
+    }
+    close() {
+      if (this._closed) return;
+      this._closed = true;
+      this._native.close();
+    }
+  }
+  function channelEvent(c, a) {
+    if (c._closed) return;
+    const event = new MessageEvent("message", { data: typeof a === "string" ? a : new ArrayBuffer(a), origin: "" });
+    Object.defineProperty(event, "isTrusted", { value: true });
+    c.dispatchEvent(event);
+  }
+  hidden(g, { BroadcastChannel });
+
   // ------------------------------------------------------------------ Bunny's SDK and module loading
   const state = { handler: null };
   function serve(a, b) {
@@ -561,5 +599,5 @@
       (e) => done.fail(e, e instanceof Error ? e.stack || String(e) : "Uncaught " + inspect(e, true)));
   }
 
-  return { runModule, serveEntry, socketEvent, fireTimer, caught };
+  return { runModule, serveEntry, socketEvent, fireTimer, caught, channelEvent };
 })
