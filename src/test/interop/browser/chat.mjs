@@ -1,31 +1,16 @@
 // The chat example in a real browser: two pages of the console join one room and see each other's messages.
 // Usage: node chat.mjs http://host:port/ <screenshot.png>
 // Prints "N passed, N failed"; exits 1 on any failure.
-import { chromium } from 'playwright-core';
+import { launch, step, finish } from './harness.mjs';
 
 const [base, screenshot] = process.argv.slice(2);
-let passed = 0, failed = 0;
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-    '--no-first-run', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 // Two pages in contexts of their own, as two people in two browsers.
 const alice = await (await browser.newContext()).newPage();
 const bob = await (await browser.newContext()).newPage();
 for (const page of [alice, bob]) page.setDefaultTimeout(10000);
 
-async function step(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`not ok - ${name}: ${e.message.split('\n')[0]}`);
-  }
-}
 async function waitText(page, selector, expected) {
   await page.waitForFunction(([s, t]) => document.querySelector(s)?.textContent.includes(t), [selector, expected]);
 }
@@ -64,6 +49,4 @@ await step('leaving is announced to the room', async () => {
 });
 
 await alice.screenshot({ path: screenshot, fullPage: true });
-await browser.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+await finish(browser);

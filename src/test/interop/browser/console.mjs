@@ -1,29 +1,14 @@
 // The console page in a real browser: Debian's Chromium, driven by playwright-core.
 // Usage: node console.mjs http://host:port/ <access-key> <screenshot.png>
 // Prints "N passed, N failed"; exits 1 on any failure.
-import { chromium } from 'playwright-core';
+import { launch, step, finish } from './harness.mjs';
 
 const [base, key, screenshot] = process.argv.slice(2);
-let passed = 0, failed = 0;
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-    '--no-first-run', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const page = await browser.newPage();
 page.setDefaultTimeout(10000);
 
-async function step(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`not ok - ${name}: ${e.message.split('\n')[0]}`);
-  }
-}
 const text = (selector) => page.textContent(selector);
 async function waitText(selector, expected) {
   await page.waitForFunction(([s, t]) => document.querySelector(s)?.textContent.includes(t), [selector, expected]);
@@ -246,6 +231,4 @@ await step('the page works by keyboard', async () => {
 });
 
 await page.screenshot({ path: screenshot, fullPage: true });
-await browser.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+await finish(browser);

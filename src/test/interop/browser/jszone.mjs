@@ -1,28 +1,13 @@
 // Chromium's own WebSocket client against a JavaScript zone (the TypeScript Quickstart at /echo-ts).
 // Usage: node jszone.mjs http://host:port/   (prints "N passed, N failed"; exits 1 on any failure)
-import { chromium } from 'playwright-core';
+import { launch, step, finish } from './harness.mjs';
 
 const [base] = process.argv.slice(2);
-let passed = 0, failed = 0;
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-    '--no-first-run', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const page = await browser.newPage();
 page.setDefaultTimeout(10000);
 await page.goto(new URL('/q/health/live', base).toString()); // a page of the server's origin
 
-async function step(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`not ok - ${name}: ${e.message.split('\n')[0]}`);
-  }
-}
 function equal(actual, expected) {
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
     throw new Error(`expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
@@ -49,6 +34,4 @@ await step('text and binary echo, then a clean close, from the browser', async (
   equal(result.closed, [1000, true]);
 });
 
-await browser.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+await finish(browser);
