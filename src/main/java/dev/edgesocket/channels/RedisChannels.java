@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -233,12 +234,12 @@ public class RedisChannels implements ChannelTransport {
         if (payload.length < dataStart) {
             return;
         }
-        if (nodeLength == nodeBytes.length && java.util.Arrays.equals(payload, 2, dataStart, nodeBytes, 0, nodeLength)) {
+        if (nodeLength == nodeBytes.length && Arrays.equals(payload, 2, dataStart, nodeBytes, 0, nodeLength)) {
             return; // our own post: this server's objects had it when it was posted
         }
         Object data = payload[0] == TEXT
                 ? new String(payload, dataStart, payload.length - dataStart, StandardCharsets.UTF_8)
-                : java.util.Arrays.copyOfRange(payload, dataStart, payload.length);
+                : Arrays.copyOfRange(payload, dataStart, payload.length);
         receiver.deliver(channel.substring(start.length()), data);
     }
 

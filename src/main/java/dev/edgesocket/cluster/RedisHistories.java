@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.inject.Inject;
@@ -53,39 +54,31 @@ public class RedisHistories implements NodeHistories {
         if (!link.up()) {
             return CompletableFuture.failedFuture(unavailable());
         }
-        CompletableFuture<Gathered> done = new CompletableFuture<>();
-        sessions.liveNodes().subscribe().with(nodes -> {
-            Map<String, CompletableFuture<JsonNode>> asked = new TreeMap<>();
-            for (String other : nodes.keySet()) {
-                if (!other.equals(node())) {
-                    ObjectNode question = json.createObjectNode().put("op", "samples").put("since", since);
-                    if (zone != null) {
-                        question.put("zone", zone);
-                    }
-                    asked.put(other, sessions.ask(other, question));
-                }
+        ObjectNode question = json.createObjectNode().put("op", "samples").put("since", since);
+        if (zone != null) {
+            question.put("zone", zone);
+        }
+        return sessions.askEveryOther(question).handle((answers, f) -> {
+            if (f != null) {
+                throw new CompletionException(link.isLinkFailure(f) ? unavailable() : f);
             }
-            CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).whenComplete((v, f) -> {
-                Map<String, Map<String, Series>> answered = new TreeMap<>();
-                List<String> unanswered = new ArrayList<>();
-                asked.forEach((other, answer) -> {
-                    JsonNode reply = answer.getNow(null);
-                    JsonNode zones = reply == null ? null : reply.get("zones");
-                    if (reply == null) {
-                        unanswered.add(other);
-                    } else if (zones != null && zones.isObject()) { // absent: the node went away meanwhile
-                        Map<String, Series> byZone = new LinkedHashMap<>();
-                        for (Iterator<Map.Entry<String, JsonNode>> it = zones.fields(); it.hasNext();) {
-                            Map.Entry<String, JsonNode> e = it.next();
-                            byZone.put(e.getKey(), json.convertValue(e.getValue(), Series.class));
-                        }
-                        answered.put(other, byZone);
+            Map<String, Map<String, Series>> answered = new TreeMap<>();
+            List<String> unanswered = new ArrayList<>();
+            answers.forEach((other, reply) -> {
+                JsonNode zones = reply == null ? null : reply.get("zones");
+                if (reply == null) {
+                    unanswered.add(other);
+                } else if (zones != null && zones.isObject()) { // absent: the node went away meanwhile
+                    Map<String, Series> byZone = new LinkedHashMap<>();
+                    for (Iterator<Map.Entry<String, JsonNode>> it = zones.fields(); it.hasNext();) {
+                        Map.Entry<String, JsonNode> e = it.next();
+                        byZone.put(e.getKey(), json.convertValue(e.getValue(), Series.class));
                     }
-                });
-                done.complete(new Gathered(answered, unanswered));
+                    answered.put(other, byZone);
+                }
             });
-        }, f -> done.completeExceptionally(link.isLinkFailure(f) ? unavailable() : f));
-        return done;
+            return new Gathered(answered, unanswered);
+        });
     }
 
     private SettingsStore.UnavailableException unavailable() {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -121,37 +122,51 @@ public class RedisSessions implements SessionDirectory {
         }
         String afterId = cursor == null ? "" : after;
         long afterSequence = cursor == null ? 0 : cursor.sequence();
-        CompletableFuture<Page> done = new CompletableFuture<>();
+        ObjectNode question = json.createObjectNode().put("op", "page").put("zone", zone.name())
+                .put("afterSequence", afterSequence).put("afterId", afterId).put("limit", limit);
+        return askEveryOther(question).handle((answers, f) -> {
+            if (f != null) {
+                throw new CompletionException(link.isLinkFailure(f) ? unavailable() : f);
+            }
+            List<SessionInfo> all = new ArrayList<>(localPage(zone, afterSequence, afterId, limit));
+            List<String> unanswered = new ArrayList<>();
+            answers.forEach((other, answer) -> {
+                if (answer == null) {
+                    unanswered.add(other);
+                } else {
+                    List<SessionInfo> theirs = json.convertValue(answer.get("sessions"),
+                            new TypeReference<List<SessionInfo>>() {
+                            });
+                    theirs.forEach(s -> all.add(s.withNode(other)));
+                }
+            });
+            all.sort(OPENING_ORDER);
+            List<SessionInfo> page = all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
+            String next = page.size() == limit ? page.get(page.size() - 1).id() : null;
+            return new Page(page, next, unanswered);
+        });
+    }
+
+    /**
+     * Asks every other live node the same question (each gets its own copy) and completes when all answered or
+     * timed out: the answers by node, null for a node that did not answer within ANSWER_WAIT. Fails when the
+     * live nodes cannot be read.
+     */
+    CompletableFuture<Map<String, JsonNode>> askEveryOther(ObjectNode question) {
+        CompletableFuture<Map<String, JsonNode>> done = new CompletableFuture<>();
         liveNodes().subscribe().with(nodes -> {
             Map<String, CompletableFuture<JsonNode>> asked = new TreeMap<>();
             for (String other : nodes.keySet()) {
                 if (!other.equals(node)) {
-                    ObjectNode question = json.createObjectNode().put("op", "page").put("zone", zone.name())
-                            .put("afterSequence", afterSequence).put("afterId", afterId).put("limit", limit);
-                    asked.put(other, ask(other, question));
+                    asked.put(other, ask(other, question.deepCopy()));
                 }
             }
-            List<SessionInfo> mine = localPage(zone, afterSequence, afterId, limit);
             CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).whenComplete((v, f) -> {
-                List<SessionInfo> all = new ArrayList<>(mine);
-                List<String> unanswered = new ArrayList<>();
-                asked.forEach((other, answer) -> {
-                    JsonNode sessions = answer.getNow(null);
-                    if (sessions == null) {
-                        unanswered.add(other);
-                    } else {
-                        List<SessionInfo> theirs = json.convertValue(sessions.get("sessions"),
-                                new TypeReference<List<SessionInfo>>() {
-                                });
-                        theirs.forEach(s -> all.add(s.withNode(other)));
-                    }
-                });
-                all.sort(OPENING_ORDER);
-                List<SessionInfo> page = all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
-                String next = page.size() == limit ? page.get(page.size() - 1).id() : null;
-                done.complete(new Page(page, next, unanswered));
+                Map<String, JsonNode> answers = new TreeMap<>();
+                asked.forEach((other, answer) -> answers.put(other, answer.getNow(null)));
+                done.complete(answers);
             });
-        }, f -> done.completeExceptionally(link.isLinkFailure(f) ? unavailable() : f));
+        }, done::completeExceptionally);
         return done;
     }
 
