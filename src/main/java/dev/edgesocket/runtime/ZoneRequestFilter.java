@@ -223,7 +223,10 @@ public class ZoneRequestFilter {
         }));
     }
 
-    /** The request ends without its socket: the socket never opens and the place goes back. */
+    /**
+     * The request ends without its socket: a socket the script got never opens, and the place goes back,
+     * counted under {@code counted} (null: not counted, the client is gone).
+     */
     private void abandon(EdgeRequest request, ZoneMetrics.Outcome counted) {
         WebSocketUpgrade upgrade = request.upgrade();
         if (upgrade != null) {
@@ -276,13 +279,8 @@ public class ZoneRequestFilter {
         }
         // Anything but the upgrade: the place taken for it goes back at once, and a socket the script got
         // from upgradeWebSocket() never opens (what was tied to it, such as its channels, is let go).
-        if (upgrade != null) {
-            ((EdgeWebSocket) upgrade.socket()).neverOpened();
-        }
-        if (request.releasePlaceIfHeld()) {
-            metrics.forZone(zone).upgrade(outcome.failure() instanceof WebSocketUpgradeException
-                    ? ZoneMetrics.Outcome.BAD_REQUEST : ZoneMetrics.Outcome.REJECTED_BY_SCRIPT);
-        }
+        abandon(request, outcome.failure() instanceof WebSocketUpgradeException
+                ? ZoneMetrics.Outcome.BAD_REQUEST : ZoneMetrics.Outcome.REJECTED_BY_SCRIPT);
         if (outcome.failure() instanceof WebSocketUpgradeException refused) {
             HttpResponses.sentence(rc, refused.status(), refused.getMessage(), refused.headers());
             return;
