@@ -68,10 +68,7 @@ class ChannelsTest {
     }
 
     private WsClient join(String room, String user) {
-        WsClient client = WsClient.connect(base, "/chat?room=" + room + "&user=" + user);
-        JsonNode welcome = next(client);
-        assertEquals("welcome", welcome.path("type").asText());
-        return client;
+        return WsClient.connectGreeted(base, "/chat?room=" + room + "&user=" + user, "\"type\":\"welcome\"");
     }
 
     @Test
