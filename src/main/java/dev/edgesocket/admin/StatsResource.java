@@ -30,6 +30,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.edgesocket.metrics.NodeHistories;
 import dev.edgesocket.metrics.Series;
 import dev.edgesocket.metrics.ZoneHistory;
+import dev.edgesocket.runtime.SocketRuntime;
 import dev.edgesocket.zone.SettingsStore;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneRegistry;
@@ -54,6 +55,9 @@ public class StatsResource {
     @Inject
     ZoneHistory history;
 
+    @Inject
+    SocketRuntime runtime;
+
     // Single node or cluster, selected by edgesocket.cluster.enabled.
     @Inject
     Instance<NodeHistories> nodeHistories;
@@ -68,7 +72,20 @@ public class StatsResource {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record StatsView(String node, int intervalSeconds, int capacity, int pingWindowSeconds,
             List<ZoneStats> zones, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> unanswered,
-            String problem) {
+            String problem, Budget budget) {
+    }
+
+    /**
+     * This server's queued-bytes budget ({@code edgesocket.limits.max-queued-bytes}): what all its sockets hold now,
+     * the budget, the sockets closed with 1013 for it and the upgrades refused for it since start.
+     */
+    @Schema(name = "Budget")
+    @io.quarkus.runtime.annotations.RegisterForReflection
+    public record Budget(long queuedBytes, long maxQueuedBytes, long closed, long refused) {
+    }
+
+    private Budget budget() {
+        return new Budget(runtime.queuedBytes(), runtime.maxQueuedBytes(), runtime.budgetCloses(), runtime.budgetRefusals());
     }
 
     @Schema(name = "ZoneStats")
@@ -108,7 +125,7 @@ public class StatsResource {
         if (node == null) {
             List<ZoneStats> result = new ArrayList<>();
             mine.forEach((name, series) -> result.add(new ZoneStats(name, pathOf(name), series, Map.of())));
-            return ok(new StatsView(null, 1, ZoneHistory.CAPACITY, ZoneHistory.PING_WINDOW_SECONDS, result, List.of(), null));
+            return ok(new StatsView(null, 1, ZoneHistory.CAPACITY, ZoneHistory.PING_WINDOW_SECONDS, result, List.of(), null, budget()));
         }
         NodeHistories.Gathered gathered;
         String problem = null;
@@ -141,7 +158,7 @@ public class StatsResource {
                     new LinkedHashMap<>(byNode)));
         }
         return ok(new StatsView(node, 1, ZoneHistory.CAPACITY, ZoneHistory.PING_WINDOW_SECONDS, result,
-                gathered.unanswered(), problem));
+                gathered.unanswered(), problem, budget()));
     }
 
     private String pathOf(String zone) {

@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One socket's heartbeat state, as Deno keeps it: the liveness timer restarts on any text, binary or
- * pong; after {@code idleTimeout/2} of silence a ping goes out, and another {@code idleTimeout/2}
+ * the pong that answers our ping; after {@code idleTimeout/2} of silence a ping goes out, and another {@code idleTimeout/2}
  * without an answer fails the socket. Independently, no data for {@code maxIdle} closes it.
  * <p>
  * Arrivals only write a timestamp (no timer is touched per message); the check runs at the next
@@ -27,6 +27,8 @@ public final class Liveness extends TimingWheel.Entry {
     private final long halfIdleNanos;
     private final long maxIdleNanos;
     private final long pingSlackNanos;
+    /** A queue with no byte written for this long means a client that does not read. */
+    private final long stallNanos;
 
     // Written by the event loop on arrivals; read by checks on the same loop.
     private long lastInbound;
@@ -45,7 +47,11 @@ public final class Liveness extends TimingWheel.Entry {
         this.halfIdleNanos = idleTimeoutNanos / 2;
         this.maxIdleNanos = maxIdleNanos;
         this.pingSlackNanos = Math.min(MAX_PING_SLACK_NANOS, halfIdleNanos / 10);
+        this.stallNanos = idleTimeoutNanos > 0 ? idleTimeoutNanos : DEFAULT_STALL_NANOS;
     }
+
+    /** The stall timeout of a socket whose idleTimeout is 0 (no pings). */
+    static final long DEFAULT_STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /** Starts the timers; on the socket's event loop. */
     public void start() {
@@ -63,7 +69,8 @@ public final class Liveness extends TimingWheel.Entry {
     }
 
     /**
-     * A pong arrived: restarts the liveness timer and records the round trip of our last ping.
+     * The pong that answers our last ping arrived (unsolicited pongs do not count: a client that sends them but does
+     * not read ours is not alive to us): restarts the liveness timer and records the round trip of our last ping.
      *
      * @return the round trip in nanoseconds when this pong answered our ping, else -1
      */
@@ -116,6 +123,13 @@ public final class Liveness extends TimingWheel.Entry {
             return;
         }
         long now = System.nanoTime();
+        // Before anything else, paused or not: a client that sends (pings, pongs, messages) but does not read
+        // what we queue for it is not healthy.
+        long stalled = socket.outboundStalledNanos(now);
+        if (stalled >= stallNanos) {
+            socket.outboundStalled(TimeUnit.NANOSECONDS.toMillis(stalled));
+            return;
+        }
         if (suspended) {
             // Not reading: the client is treated as active, so the deadlines move on without a ping.
             lastInbound = now;
@@ -153,8 +167,11 @@ public final class Liveness extends TimingWheel.Entry {
         if (maxIdleNanos > 0) {
             next = Math.min(next, lastData + maxIdleNanos);
         }
-        if (next == Long.MAX_VALUE) {
-            return; // neither pings nor an idle limit: nothing to watch
+        long stalled = socket.outboundStalledNanos(now);
+        if (stalled > 0) {
+            next = Math.min(next, now + stallNanos - stalled);
+        } else if (halfIdleNanos == 0) {
+            next = Math.min(next, now + stallNanos / 2); // no pings to bring checks: look at the queue now and then
         }
         long delay = Math.max(0, next - now);
         if (delay < NEAR_NANOS) {

@@ -17,6 +17,12 @@ public interface Monitored {
     /** Writes a ping frame. */
     void sendPing();
 
+    /** How long frames queued for the client have waited with no byte written (0: nothing waits). */
+    long outboundStalledNanos(long nowNanos);
+
+    /** Nothing queued for the client was written for its stall timeout: it does not read. Fail it (1008). */
+    void outboundStalled(long stalledMillis);
+
     /** No pong came in time: fail the connection with 1001 and drop it at once. */
     void pongTimedOut(long waitedMillis);
 

@@ -21,7 +21,7 @@ public final class ZoneMetrics {
 
     /** Upgrade outcomes, the values of the {@code outcome} tag. */
     public enum Outcome {
-        ACCEPTED, REFUSED_DISABLED, REFUSED_LIMIT, REFUSED_ORIGIN, REJECTED_BY_SCRIPT, BAD_REQUEST
+        ACCEPTED, REFUSED_DISABLED, REFUSED_LIMIT, REFUSED_ORIGIN, REFUSED_BUDGET, REJECTED_BY_SCRIPT, BAD_REQUEST
     }
 
     private final MeterRegistry registry;

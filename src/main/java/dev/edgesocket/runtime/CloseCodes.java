@@ -15,6 +15,8 @@ public final class CloseCodes {
     public static final int POLICY_VIOLATION = 1008;
     public static final int MESSAGE_TOO_BIG = 1009;
     public static final int INTERNAL_ERROR = 1011;
+    /** The server is overloaded (RFC 6455 7.4.1 registry): the client may try again later. */
+    public static final int TRY_AGAIN_LATER = 1013;
 
     /** The longest reason that fits a close frame's 125-byte payload after the 2-byte code. */
     public static final int MAX_REASON_BYTES = 123;

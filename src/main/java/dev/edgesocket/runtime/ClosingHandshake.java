@@ -10,6 +10,7 @@ import dev.edgesocket.api.ErrorEvent;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 
 /**
@@ -30,6 +31,8 @@ final class ClosingHandshake {
     private static final Logger LOG = Logger.getLogger(ClosingHandshake.class);
     /** How long a connection failed for a protocol error may drain the client's last bytes before it is closed. */
     private static final long LINGER_MILLIS = 2000;
+    /** How long a failed peer that is not talking may take to read our close frame before the connection is reset. */
+    private static final long ABORT_GRACE_MILLIS = 1000;
 
     private final EdgeWebSocket socket;
     private final Channel channel;
@@ -135,8 +138,27 @@ final class ClosingHandshake {
                 return;
             }
         }
-        // A dead peer (no pong) or one that does not read (1008) must not hold the connection.
-        channel.close();
+        if (!channel.isActive()) {
+            return;
+        }
+        // A dead peer (no pong), one that does not read (1008), or one closed for the server's budget (1013) must not
+        // hold the connection. It gets a moment to take the close frame; then the connection is reset, which drops
+        // what it left unread in our kernel's buffers too: a graceful close would leave an orphaned socket holding
+        // them until the kernel gives up on a peer that never opens its window.
+        socket.stopReading(); // what it sends now is dropped unread: the reset discards it
+        closeTimer = channel.eventLoop().schedule(this::reset, ABORT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Drops the connection with a reset (SO_LINGER 0): nothing queued for the peer is kept, here or in the kernel. */
+    private void reset() {
+        if (channel.isActive()) {
+            try {
+                channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            } catch (RuntimeException e) {
+                LOG.debugf("Socket %s: could not set SO_LINGER before the reset: %s", socket.id(), e);
+            }
+            channel.close();
+        }
     }
 
     /** The connection is gone: raise the one close event, with its true cause. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
@@ -51,7 +52,7 @@ import io.netty.channel.EventLoop;
  * Everything the connection reports arrives on the channel's event loop; only {@link #state} and the
  * inbound queue size are shared.
  */
-public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, SocketScope {
+public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, SocketScope, QueueBudget.Holder {
 
     private static final Logger LOG = Logger.getLogger(EdgeWebSocket.class);
     private static final AtomicReferenceFieldUpdater<EdgeWebSocket, ReadyState> STATE =
@@ -61,9 +62,17 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, So
     private static final AtomicLongFieldUpdater<EdgeWebSocket> INBOUND =
             AtomicLongFieldUpdater.newUpdater(EdgeWebSocket.class, "inboundQueued");
 
-    /** Inbound bytes queued for listeners beyond which the socket stops reading from the network. */
+    /**
+     * What queued inbound messages may cost (bytes plus {@link QueueBudget#MESSAGE_OVERHEAD} each) before the socket
+     * stops reading from the network: an empty message is not free.
+     */
     private static final long INBOUND_HIGH_WATER = 1 << 20;
     private static final long INBOUND_LOW_WATER = INBOUND_HIGH_WATER / 4;
+    private static final int OVERHEAD = QueueBudget.MESSAGE_OVERHEAD;
+    /** Why reading is paused: listeners behind, the client not reading our frames, the inflate budget spent. */
+    static final int PAUSE_INBOUND = 1, PAUSE_OUTBOUND = 2, PAUSE_INFLATE = 4;
+    /** Never taken back: the connection is being dropped. */
+    private static final int PAUSE_CLOSED = 8;
 
     private final long sequence;
     private final String id;
@@ -87,15 +96,22 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, So
     }
 
     private volatile RequestedClose requestedClose;
+    /** What the messages queued for listeners cost (worker dispatch). */
     private volatile long inboundQueued;
-    /** Reading paused for back-pressure; written on the event loop, read by workers. */
-    private volatile boolean readPaused;
+    /** Reading paused because listeners are behind; written on the event loop, read by workers. */
+    private volatile boolean inboundPaused;
+    /** Why reading is paused (PAUSE_* bits); confined to the event loop. */
+    private int pauseReasons;
+    private volatile boolean shedding;
 
     // Set once by bind(), on the event loop, before any event is raised.
     private Channel channel;
     private EventExecutor events;
     private Outbound out;
     private ClosingHandshake closing;
+    private FrameReader reader;
+    private MessageAssembler assembler;
+    private CompressionBudget.Socket compression;
     private volatile Liveness liveness;
     private long openedAtNanos;
     private volatile long connectedAtMillis;
@@ -345,11 +361,15 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, So
         metrics.opened(openedAtNanos);
         this.events = workerDispatch() ? EventExecutor.serialOn(runtime.workers())
                 : EventExecutor.onEventLoop(boundChannel.eventLoop());
-        this.out = new Outbound(this, boundChannel, settings.maxBufferedAmount(), deflate, runtime.deflaters());
+        this.compression = deflate == null ? null : runtime.compression().forSocket();
+        this.out = new Outbound(this, boundChannel, settings.maxBufferedAmount(), deflate, runtime.deflaters(),
+                runtime.budget(), compression);
         this.closing = new ClosingHandshake(this, boundChannel, out, runtime.closeTimeout().toMillis());
-        MessageAssembler messages = new MessageAssembler(this, boundChannel.alloc(), settings.maxMessageSize(),
+        this.assembler = new MessageAssembler(this, boundChannel.alloc(), settings.maxMessageSize(),
                 settings.maxFragments(), deflate);
-        FramePipeline.install(boundChannel, new FrameReader(this, messages, deflate != null));
+        this.reader = new FrameReader(this, assembler, deflate != null);
+        FramePipeline.install(boundChannel, reader);
+        runtime.budget().register(this);
         liveness = runtime.heartbeats().watch(this, idleTimeout, settings.maxIdle());
         liveness.start();
         zone.socketOpened(this); // publishes the socket to other threads (admin API), liveness included
@@ -399,48 +419,136 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, So
             raise(EventType.MESSAGE, event);
             return;
         }
-        // A slow listener must not let one client fill the heap: stop reading until the queue drains.
-        if (INBOUND.addAndGet(this, size) > INBOUND_HIGH_WATER && !readPaused) {
-            pauseReading();
+        // A slow listener must not let one client fill the heap: stop reading until the queue drains. Each message
+        // counts with its overhead, so a flood of empty ones stops as surely as large ones.
+        long cost = size + (long) OVERHEAD;
+        runtime.budget().charge(cost);
+        if (INBOUND.addAndGet(this, cost) > INBOUND_HIGH_WATER && !inboundPaused) {
+            pauseForInbound();
         }
         events.execute(() -> {
             try {
                 listeners.dispatch(EventType.MESSAGE, event);
             } finally {
+                runtime.budget().credit(cost);
                 // Only a paused socket needs the event loop to hear that its queue went down.
-                if (INBOUND.addAndGet(this, -size) <= INBOUND_LOW_WATER && readPaused) {
-                    onEventLoop(this::resumeReading);
+                if (INBOUND.addAndGet(this, -cost) <= INBOUND_LOW_WATER && inboundPaused) {
+                    onEventLoop(this::resumeForInbound);
                 }
             }
         });
     }
 
-    private void pauseReading() {
-        readPaused = true;
-        channel.config().setAutoRead(false);
-        // The client cannot be heard while we do not read: its pongs and messages must not count against it.
-        liveness.suspend();
+    private void pauseForInbound() {
+        inboundPaused = true;
+        pauseReading(PAUSE_INBOUND);
         if (inboundQueued <= INBOUND_LOW_WATER) {
-            resumeReading(); // the workers emptied the queue before they could see the pause
+            resumeForInbound(); // the workers emptied the queue before they could see the pause
         }
     }
 
-    private void resumeReading() {
-        if (readPaused && inboundQueued <= INBOUND_LOW_WATER) {
-            readPaused = false;
-            liveness.resume();
-            if (channel.isActive()) {
-                channel.config().setAutoRead(true);
-            }
+    private void resumeForInbound() {
+        if (inboundPaused && inboundQueued <= INBOUND_LOW_WATER) {
+            inboundPaused = false;
+            resumeReading(PAUSE_INBOUND);
         }
+    }
+
+    /** Stops reading from the client for {@code reason} (a PAUSE_* bit); on the event loop. */
+    void pauseReading(int reason) {
+        if (pauseReasons == 0) {
+            channel.config().setAutoRead(false);
+            // The client cannot be heard while we do not read: its pongs and messages must not count against it.
+            // (A client that does not read our frames is caught by the stalled-queue check instead.)
+            liveness.suspend();
+        }
+        pauseReasons |= reason;
+    }
+
+    /** Takes back a pause for {@code reason}; reading resumes when no reason is left. On the event loop. */
+    void resumeReading(int reason) {
+        if ((pauseReasons & reason) == 0) {
+            return;
+        }
+        pauseReasons &= ~reason;
+        if (pauseReasons != 0) {
+            return;
+        }
+        liveness.resume();
+        // First what was read before the pause; it may pause again.
+        if (channel.isActive() && reader.resume() && pauseReasons == 0) {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    /** The connection is being dropped: nothing more is read, for good. On the event loop. */
+    void stopReading() {
+        reader.stop();
+        pauseReading(PAUSE_CLOSED);
+    }
+
+    /** True while reading is paused; the frame reader stops at the next frame. On the event loop. */
+    boolean readingPaused() {
+        return pauseReasons != 0;
+    }
+
+    /**
+     * The assembler inflated {@code bytes} of the client's compressed message: past the compression budget,
+     * reading pauses until it refills (an honest client slows down; a bomb is held to the budget). Event loop.
+     */
+    void inflated(long bytes) {
+        long waitNanos = compression.inflated(bytes);
+        if (waitNanos > 0 && (pauseReasons & PAUSE_INFLATE) == 0) {
+            pauseReading(PAUSE_INFLATE);
+            channel.eventLoop().schedule(() -> resumeReading(PAUSE_INFLATE), waitNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The assembler's buffer grew or was handed off: the server's budget counts it. */
+    void assembling(long delta) {
+        if (delta > 0) {
+            runtime.budget().charge(delta);
+        } else if (delta < 0) {
+            runtime.budget().credit(-delta);
+        }
+    }
+
+    // ---------------------------------------------------------------- the server's budget (QueueBudget.Holder)
+
+    @Override
+    public long held() {
+        Outbound o = out;
+        MessageAssembler a = assembler;
+        return inboundQueued + (o == null ? 0 : o.cost()) + (a == null ? 0 : a.held());
+    }
+
+    @Override
+    public void shed() {
+        shedding = true;
+        onEventLoop(() -> {
+            if (state != ReadyState.CLOSED) {
+                closing.fail(CloseCodes.TRY_AGAIN_LATER, "Server overloaded: try again later",
+                        "The server's edgesocket.limits.max-queued-bytes was exhausted and this socket held the most.",
+                        null);
+            }
+        });
+    }
+
+    @Override
+    public boolean shedding() {
+        return shedding;
     }
 
     void onPing(ByteBuf payload) {
         out.pong(payload);
     }
 
-    void onPong() {
-        // Pongs are the server's business (heartbeats); scripts never see them.
+    void onPong(byte[] payload, int length) {
+        // Pongs are the server's business (heartbeats); scripts never see them. Only the answer to our own ping counts:
+        // it proves the client read what we queued before the ping. Unsolicited pongs are allowed, and ignored.
+        if (!out.answersPing(payload, length)) {
+            return;
+        }
         long roundTrip = liveness.onPong();
         if (roundTrip >= 0) {
             metrics.pingRoundTrip(roundTrip);
@@ -559,6 +667,8 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, So
         }
         state = ReadyState.CLOSED;
         zone.socketClosed(this);
+        runtime.budget().unregister(this);
+        out.release();
         releasePlace();
         metrics.closed(event.code(), openedAtNanos);
         raise(EventType.CLOSE, event);
@@ -604,6 +714,22 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, So
     @Override
     public void sendPing() {
         out.ping();
+    }
+
+    @Override
+    public long outboundStalledNanos(long nowNanos) {
+        return out.stalledNanos(nowNanos);
+    }
+
+    @Override
+    public void outboundStalled(long stalledMillis) {
+        metrics.heartbeatTimeout();
+        // It does not read, so a close frame would wait behind the rest: fail() sends it and drops the connection.
+        if (state != ReadyState.CLOSED) {
+            closing.fail(CloseCodes.POLICY_VIOLATION, "Send queue stalled: the client is not reading",
+                    "Nothing queued for the client was written for " + stalledMillis
+                            + " ms: the client does not read, and is deemed unhealthy.", null);
+        }
     }
 
     @Override

@@ -46,6 +46,12 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
     private int controlLength;
     /** No more frames are read: after the client's close frame, or once the connection was failed. */
     private boolean done;
+    /**
+     * Bytes read but not yet parsed because reading paused (listeners behind, the client not reading, the inflate
+     * budget spent): parsing stops at the next frame, and this waits for {@link #resume()}. At most what the
+     * connection read before auto-read went off.
+     */
+    private ByteBuf kept;
 
     FrameReader(EdgeWebSocket socket, MessageAssembler messages, boolean compression) {
         this.socket = socket;
@@ -60,17 +66,67 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
-        try {
-            if (!done) {
-                read(in);
-            }
-        } finally {
+        if (done) {
             in.release();
+        } else if (kept != null) {
+            kept = Unpooled.wrappedBuffer(kept, in); // still paused: behind what waits, in order
+        } else {
+            parse(in);
+        }
+    }
+
+    /** Parses what it can of {@code in}, and keeps the rest when reading paused; takes ownership of it. */
+    private void parse(ByteBuf in) {
+        boolean keep = false;
+        try {
+            read(in);
+            keep = !done && in.isReadable();
+        } finally {
+            if (keep) {
+                kept = in;
+            } else {
+                in.release();
+            }
+        }
+    }
+
+    /**
+     * Reading may go on: parses what was kept. True when nothing is left kept (the connection may read again),
+     * false when reading paused once more. On the event loop.
+     */
+    boolean resume() {
+        ByteBuf k = kept;
+        if (k == null) {
+            return true;
+        }
+        kept = null;
+        socket.readStarted();
+        try {
+            parse(k);
+        } finally {
+            socket.readCompleted();
+        }
+        return kept == null;
+    }
+
+    /** Reads nothing more: the connection is being dropped. On the event loop. */
+    void stop() {
+        done = true;
+        releaseKept();
+    }
+
+    private void releaseKept() {
+        if (kept != null) {
+            kept.release();
+            kept = null;
         }
     }
 
     private void read(ByteBuf in) {
         while (in.isReadable() && !done) {
+            if (!inPayload && headerRead == 0 && socket.readingPaused()) {
+                return; // paused: the rest is kept until resume()
+            }
             if (!inPayload) {
                 if (!readHeader(in) || !startFrame()) {
                     return;
@@ -203,7 +259,7 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
                 return false;
             }
             case PING -> socket.onPing(controlLength == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(control, 0, controlLength));
-            case PONG -> socket.onPong();
+            case PONG -> socket.onPong(control, controlLength);
             default -> {
                 if (!messages.endFrame(fin)) {
                     done = true;
@@ -272,6 +328,7 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         messages.release();
+        releaseKept();
         if (cause instanceof IOException) {
             // Reset by peer and the like: the connection is gone; channelInactive raises the close event.
             LOG.debugf("Socket %s: %s", socket.id(), cause.getMessage());
@@ -286,6 +343,7 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         messages.release();
+        releaseKept();
         socket.onDisconnected();
         ctx.fireChannelInactive();
     }

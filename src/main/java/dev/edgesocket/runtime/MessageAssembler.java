@@ -37,6 +37,11 @@ final class MessageAssembler {
     private long compressedBytes;
     private ByteBuf buffer;
     private Inflater inflater;
+    /** What this assembler holds as the server's budget counts it: the buffer's capacity and the inflater's window. */
+    private volatile long held;
+
+    /** What an inflater holds natively: zlib's 32 KiB window and its state. */
+    static final int INFLATER_COST = 48 * 1024;
 
     MessageAssembler(EdgeWebSocket socket, ByteBufAllocator alloc, long maxMessageSize, int maxFragments,
             PerMessageDeflate.Agreement deflate) {
@@ -49,6 +54,21 @@ final class MessageAssembler {
 
     boolean inProgress() {
         return inProgress;
+    }
+
+    /** Bytes held now (read from any thread, for the server's budget). */
+    long held() {
+        return held;
+    }
+
+    /** Brings the budget's count in line with what is held now; on the event loop. */
+    private void account() {
+        long now = (buffer == null ? 0 : buffer.capacity()) + (inflater == null ? 0 : INFLATER_COST);
+        long delta = now - held;
+        if (delta != 0) {
+            held = now;
+            socket.assembling(delta);
+        }
     }
 
     /**
@@ -84,6 +104,7 @@ final class MessageAssembler {
             int initial = (int) Math.min(compressed ? Math.max(length * 2, 256) : length, FIRST_CHUNK);
             int capacity = (int) Math.min(Integer.MAX_VALUE, maxMessageSize);
             buffer = alloc.buffer(Math.min(Math.max(initial, 16), capacity), capacity);
+            account();
         }
         return true;
     }
@@ -94,7 +115,11 @@ final class MessageAssembler {
             return inflate(src.nioBuffer(index, length));
         }
         int from = buffer.writerIndex();
+        int capacity = buffer.capacity();
         buffer.writeBytes(src, index, length);
+        if (buffer.capacity() != capacity) {
+            account();
+        }
         return !text || checkUtf8(from, length);
     }
 
@@ -128,6 +153,7 @@ final class MessageAssembler {
                 }
             }
         }
+        account(); // handed off: the socket's queue counts it from here (worker dispatch)
         try {
             socket.onMessage(text, message);
         } finally {
@@ -139,8 +165,22 @@ final class MessageAssembler {
     private boolean inflate(ByteBuffer input) {
         if (inflater == null) {
             inflater = new Inflater(true);
+            account();
         }
         inflater.setInput(input);
+        int before = buffer.writerIndex();
+        try {
+            return inflateInput();
+        } finally {
+            // What inflating cost, against the compression budget (reading pauses past it); and what is held now.
+            account();
+            if (buffer != null && buffer.writerIndex() > before) {
+                socket.inflated(buffer.writerIndex() - before);
+            }
+        }
+    }
+
+    private boolean inflateInput() {
         try {
             while (true) {
                 if (buffer.writerIndex() >= maxMessageSize) {
@@ -200,5 +240,6 @@ final class MessageAssembler {
         }
         inProgress = false;
         endInflater();
+        account();
     }
 }

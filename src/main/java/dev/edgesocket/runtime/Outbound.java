@@ -1,12 +1,14 @@
 package dev.edgesocket.runtime;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -16,12 +18,25 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 
 /**
  * Everything one socket writes to its connection: the script's messages (compressed when
- * permessage-deflate was agreed), pings, pongs and the close frame, with {@code bufferedAmount},
- * the write-queue bound and batched flushes.
+ * permessage-deflate was agreed and the compression budget allows), pings, pongs and the close frame,
+ * with {@code bufferedAmount}, the write-queue bound and batched flushes.
  * <p>
- * Back-pressure, as Vert.x gives it: {@link #writeQueueFull()} turns true once {@code bufferedAmount}
- * reaches half the zone's {@code max-buffered-amount}; when it falls to a quarter again the socket
- * raises {@code "drain"}. A script that keeps sending past the whole bound is closed with 1008.
+ * <b>What is counted.</b> The bound ({@code max-buffered-amount}) and the server's budget count what a
+ * queued frame costs: the bytes it holds (compressed, when it was) plus {@link QueueBudget#MESSAGE_OVERHEAD},
+ * control frames included, so a flood of empty messages fills the queue as surely as large ones.
+ * {@code bufferedAmount} itself is what the script sent (uncompressed), as in a browser.
+ * <p>
+ * <b>Back-pressure.</b> As Vert.x gives it, {@link #writeQueueFull()} turns true once the queue reaches half
+ * of {@code max-buffered-amount} (the high-water mark); when it falls to a quarter again the socket raises
+ * {@code "drain"}. Above the high-water mark the socket also stops reading from the client, so a script that
+ * answers each message can never fill its own queue against a client that reads. A script that keeps sending
+ * past the whole bound is closed with 1008.
+ * <p>
+ * <b>Pongs</b> coalesce (RFC 6455 5.5.3): while one is on its way, a newer ping replaces the answer owed, so a
+ * ping flood from a client that does not read holds one pong, not one per ping.
+ * <p>
+ * <b>Progress.</b> The time of the last byte written is kept, so the heartbeat can close a socket whose queue
+ * has not moved for its {@code idleTimeout} (a client that does not read is not healthy, whatever it sends).
  * <p>
  * Threading: messages may be sent from any thread; they reach the channel in order on its event
  * loop, where the close frame seals the queue (no data frame follows it, RFC 6455 5.5.1).
@@ -30,6 +45,8 @@ final class Outbound {
 
     private static final AtomicLongFieldUpdater<Outbound> BUFFERED =
             AtomicLongFieldUpdater.newUpdater(Outbound.class, "bufferedAmount");
+    private static final AtomicLongFieldUpdater<Outbound> COST =
+            AtomicLongFieldUpdater.newUpdater(Outbound.class, "cost");
     private static final AtomicLongFieldUpdater<Outbound> MESSAGES =
             AtomicLongFieldUpdater.newUpdater(Outbound.class, "messages");
     private static final AtomicLongFieldUpdater<Outbound> BYTES =
@@ -37,6 +54,7 @@ final class Outbound {
     /** Messages shorter than this go uncompressed: deflate would not pay for its CPU. */
     static final int COMPRESSION_THRESHOLD = 64;
     private static final int RSV1 = 0x4;
+    private static final int OVERHEAD = QueueBudget.MESSAGE_OVERHEAD;
 
     private final EdgeWebSocket socket;
     private final Channel channel;
@@ -45,8 +63,13 @@ final class Outbound {
     private final long lowWater;
     private final PerMessageDeflate.Agreement deflate;
     private final Deflaters deflaters;
+    private final QueueBudget budget;
+    private final CompressionBudget.Socket compression;
 
+    /** What the script sent and is not yet written, uncompressed (the script's {@code bufferedAmount}). */
     private volatile long bufferedAmount;
+    /** What the queued frames cost: their bytes as held plus the per-message overhead, control frames too. */
+    private volatile long cost;
     private volatile long messages;
     private volatile long bytes;
     /** Set when the queue passed the high-water mark; the write that brings it down to low water raises "drain". */
@@ -56,9 +79,15 @@ final class Outbound {
     private boolean reading;
     private boolean flushPending;
     private boolean sealed;
+    private boolean readPaused;
+    private int inFlight;
+    private long lastProgressNanos;
+    private boolean pongInFlight;
+    private ByteBuf owedPong;
+    private long pingNonce;
 
     Outbound(EdgeWebSocket socket, Channel channel, long maxBuffered, PerMessageDeflate.Agreement deflate,
-            Deflaters deflaters) {
+            Deflaters deflaters, QueueBudget budget, CompressionBudget.Socket compression) {
         this.socket = socket;
         this.channel = channel;
         this.maxBuffered = maxBuffered;
@@ -66,14 +95,21 @@ final class Outbound {
         this.lowWater = highWater / 2;
         this.deflate = deflate;
         this.deflaters = deflaters;
+        this.budget = budget;
+        this.compression = compression;
     }
 
     long bufferedAmount() {
         return bufferedAmount;
     }
 
+    /** What the queue costs the server now (bytes held plus overhead per frame). */
+    long cost() {
+        return cost;
+    }
+
     boolean writeQueueFull() {
-        return bufferedAmount >= highWater;
+        return cost >= highWater;
     }
 
     long messages() {
@@ -94,33 +130,40 @@ final class Outbound {
 
     private void write(ByteBuf payload, boolean text) {
         int size = payload.readableBytes();
-        long queued = BUFFERED.addAndGet(this, size);
+        WebSocketFrame frame = frame(payload, text);
+        long frameCost = frame.content().readableBytes() + (long) OVERHEAD;
+        long queued = COST.addAndGet(this, frameCost);
         if (queued > maxBuffered) {
-            BUFFERED.addAndGet(this, -size);
-            payload.release();
-            socket.sendBufferOverflow("bufferedAmount passed the zone's max-buffered-amount of " + maxBuffered
-                    + " bytes because the client does not read its messages.");
+            COST.addAndGet(this, -frameCost);
+            frame.release();
+            socket.sendBufferOverflow("The send queue passed the zone's max-buffered-amount of " + maxBuffered
+                    + " bytes (each message counted with " + OVERHEAD + " bytes of overhead) because the client "
+                    + "does not read its messages.");
             return;
         }
+        budget.charge(frameCost);
+        BUFFERED.addAndGet(this, size);
         if (queued >= highWater) {
             drainWanted = true;
         }
         MESSAGES.incrementAndGet(this);
         BYTES.addAndGet(this, size);
         socket.metrics().messageOut(text, size);
-        WebSocketFrame frame = frame(payload, text);
         if (channel.eventLoop().inEventLoop()) {
-            writeOnEventLoop(frame, size, false);
+            writeOnEventLoop(frame, size, frameCost, false);
         } else {
             // Netty would hop to the event loop anyway; hopping ourselves keeps data in order with the close frame.
-            channel.eventLoop().execute(() -> writeOnEventLoop(frame, size, true));
+            channel.eventLoop().execute(() -> writeOnEventLoop(frame, size, frameCost, true));
         }
     }
 
-    /** Compresses on the sending thread when agreed and worth it; RSV1 marks a compressed message. */
+    /**
+     * Compresses on the sending thread when agreed, worth it and within the compression budget; RSV1 marks a
+     * compressed message. Past the budget a message goes uncompressed, which RFC 7692 allows per message.
+     */
     private WebSocketFrame frame(ByteBuf payload, boolean text) {
         int size = payload.readableBytes();
-        if (deflate != null && size >= COMPRESSION_THRESHOLD && deflate.fitsWindow(size)) {
+        if (deflate != null && size >= COMPRESSION_THRESHOLD && deflate.fitsWindow(size) && compression.mayCompress(size)) {
             ByteBuf compressed;
             try {
                 compressed = deflaters.compress(channel.alloc(), payload);
@@ -132,50 +175,100 @@ final class Outbound {
         return text ? new TextWebSocketFrame(payload) : new BinaryWebSocketFrame(payload);
     }
 
-    private void writeOnEventLoop(WebSocketFrame frame, int size, boolean fromWorker) {
+    private void writeOnEventLoop(WebSocketFrame frame, int size, long frameCost, boolean fromWorker) {
         if (sealed) {
             frame.release();
-            written(size);
+            written(size, frameCost);
             return;
         }
-        ChannelFuture future;
+        Written listener = new Written(size, frameCost);
+        started();
         if (reading) {
             // Sent while the connection's read is in progress: flushed once when the read completes.
-            future = channel.write(frame);
+            channel.write(frame, channel.newProgressivePromise()).addListener(listener);
             flushPending = true;
         } else if (fromWorker) {
             // Sends from a worker arrive as a run of tasks; one flush task queued behind them sends the run.
-            future = channel.write(frame);
+            channel.write(frame, channel.newProgressivePromise()).addListener(listener);
             if (!flushPending) {
                 flushPending = true;
                 channel.eventLoop().execute(this::flushNow);
             }
         } else {
-            future = channel.writeAndFlush(frame);
+            channel.writeAndFlush(frame, channel.newProgressivePromise()).addListener(listener);
         }
-        future.addListener(new Written(size));
+        if (!readPaused && cost >= highWater) {
+            readPaused = true;
+            socket.pauseReading(EdgeWebSocket.PAUSE_OUTBOUND);
+        }
     }
 
-    private void written(int size) {
-        long left = BUFFERED.addAndGet(this, -size);
+    /** A frame goes to the channel; on the event loop. */
+    private void started() {
+        if (inFlight++ == 0) {
+            lastProgressNanos = System.nanoTime(); // the clock of a stalled queue starts with its first frame
+        }
+    }
+
+    /** A data frame was written (or failed, or dropped); on the event loop. */
+    private void written(int size, long frameCost) {
+        BUFFERED.addAndGet(this, -size);
+        uncharge(frameCost);
+    }
+
+    private void uncharge(long frameCost) {
+        budget.credit(frameCost);
+        long left = COST.addAndGet(this, -frameCost);
         if (drainWanted && left <= lowWater) {
             drainWanted = false;
             socket.drained();
         }
+        if (readPaused && left <= lowWater) {
+            readPaused = false;
+            socket.resumeReading(EdgeWebSocket.PAUSE_OUTBOUND);
+        }
     }
 
-    /** Takes a written (or failed) frame off {@code bufferedAmount}. */
-    private final class Written implements ChannelFutureListener {
-        private final int size;
+    private void charge(long frameCost) {
+        COST.addAndGet(this, frameCost);
+        budget.charge(frameCost);
+    }
 
-        Written(int size) {
+    /** Takes a written (or failed) frame off the queue, and notes progress for the stall clock. */
+    private final class Written implements ChannelProgressiveFutureListener {
+        private final int size;
+        private final long frameCost;
+
+        Written(int size, long frameCost) {
             this.size = size;
+            this.frameCost = frameCost;
         }
 
         @Override
-        public void operationComplete(ChannelFuture future) {
-            written(size);
+        public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
+            lastProgressNanos = System.nanoTime(); // part of a large frame went out: the client reads
         }
+
+        @Override
+        public void operationComplete(ChannelProgressiveFuture future) {
+            finished(future);
+            written(size, frameCost);
+        }
+    }
+
+    /** A frame left Netty (written, or failed with the connection); on the event loop. */
+    private void finished(io.netty.util.concurrent.Future<?> future) {
+        inFlight--;
+        if (future.isSuccess()) {
+            lastProgressNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * How long frames have waited with no byte written, in nanoseconds; 0 when nothing waits. On the event loop.
+     */
+    long stalledNanos(long now) {
+        return inFlight == 0 ? 0 : Math.max(0, now - lastProgressNanos);
     }
 
     private void flushNow() {
@@ -199,22 +292,70 @@ final class Outbound {
         }
     }
 
+    /**
+     * Sends the heartbeat's ping with a fresh random payload: only a pong that carries it back proves the client
+     * read everything queued before it (an unsolicited pong proves nothing). On the event loop.
+     */
     void ping() {
         if (!sealed) {
-            channel.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
+            pingNonce = ThreadLocalRandom.current().nextLong();
+            control(new PingWebSocketFrame(Unpooled.buffer(8, 8).writeLong(pingNonce)), true);
         }
+    }
+
+    /** Whether a pong's payload answers our last ping. On the event loop. */
+    boolean answersPing(byte[] payload, int length) {
+        if (length != 8) {
+            return false;
+        }
+        long value = 0;
+        for (int i = 0; i < 8; i++) {
+            value = (value << 8) | (payload[i] & 0xFF);
+        }
+        return value == pingNonce;
     }
 
     /** Answers a ping with its payload (taking ownership of it); on the event loop. */
     void pong(ByteBuf payload) {
         if (sealed) {
             payload.release();
-        } else if (reading) {
-            channel.write(new PongWebSocketFrame(payload)); // a burst of pings is answered in one flush
-            flushPending = true;
+        } else if (pongInFlight) {
+            // Only the latest ping is answered (RFC 6455 5.5.3): a client that pings and does not read holds one.
+            if (owedPong != null) {
+                owedPong.release();
+            }
+            owedPong = payload;
         } else {
-            channel.writeAndFlush(new PongWebSocketFrame(payload));
+            pongInFlight = true;
+            // A burst of pings within one read is answered in the read's flush.
+            control(new PongWebSocketFrame(payload), !reading).addListener(f -> {
+                pongInFlight = false;
+                ByteBuf next = owedPong;
+                if (next != null) {
+                    owedPong = null;
+                    pong(next);
+                }
+            });
         }
+    }
+
+    /** Writes a control frame, counted in the queue's cost like any other; on the event loop. */
+    private ChannelFuture control(WebSocketFrame frame, boolean flush) {
+        long frameCost = frame.content().readableBytes() + (long) OVERHEAD;
+        charge(frameCost);
+        started();
+        ChannelProgressiveFuture future;
+        if (flush) {
+            future = (ChannelProgressiveFuture) channel.writeAndFlush(frame, channel.newProgressivePromise());
+        } else {
+            future = (ChannelProgressiveFuture) channel.write(frame, channel.newProgressivePromise());
+            flushPending = true;
+        }
+        future.addListener(f -> {
+            finished(f);
+            uncharge(frameCost);
+        });
+        return future;
     }
 
     /** True once the close frame was written: nothing follows it. */
@@ -225,8 +366,22 @@ final class Outbound {
     /** Writes the close frame ({@code code < 0}: an empty one) after everything queued before it, and seals. */
     ChannelFuture close(int code, String reason) {
         sealed = true;
+        releaseOwedPong();
         CloseWebSocketFrame frame = code < 0 ? new CloseWebSocketFrame(true, 0, Unpooled.EMPTY_BUFFER)
                 : new CloseWebSocketFrame(code, reason);
-        return channel.writeAndFlush(frame);
+        return control(frame, true);
+    }
+
+    /** The connection is gone: nothing owed is kept; on the event loop. */
+    void release() {
+        sealed = true;
+        releaseOwedPong();
+    }
+
+    private void releaseOwedPong() {
+        if (owedPong != null) {
+            owedPong.release();
+            owedPong = null;
+        }
     }
 }

@@ -15,6 +15,9 @@ import dev.edgesocket.zone.EdgesocketConfig;
 import dev.edgesocket.zone.SessionDirectory;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneSettings;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * What every socket shares: the worker pool, the close timeout, the compressors, and the zone's two
@@ -31,10 +34,13 @@ public class SocketRuntime {
     private final SessionDirectory sessions;
     // Idle compressors kept for permessage-deflate: about one per thread that may send at once.
     private final Deflaters deflaters = new Deflaters(4 * Runtime.getRuntime().availableProcessors() + 16);
+    private final QueueBudget budget;
+    private final CompressionBudget compression;
 
     @Inject
     public SocketRuntime(WorkerPool workers, HeartbeatScheduler heartbeats, EdgesocketMetrics metrics,
-            EdgesocketConfig config, Instance<Admission> admission, Instance<SessionDirectory> sessions) {
+            EdgesocketConfig config, Instance<Admission> admission, Instance<SessionDirectory> sessions,
+            MeterRegistry registry) {
         this.workers = workers;
         // One of each is selected by edgesocket.cluster.enabled (@LookupIfProperty / @LookupUnlessProperty).
         this.admission = admission.get();
@@ -42,6 +48,45 @@ public class SocketRuntime {
         this.heartbeats = heartbeats;
         this.metrics = metrics;
         this.closeTimeout = config.closeTimeout();
+        long maxQueued = config.limits().maxQueuedBytes().map(m -> m.asLongValue())
+                .orElse(Runtime.getRuntime().maxMemory() / 4);
+        this.budget = new QueueBudget(maxQueued, workers);
+        this.compression = new CompressionBudget(config.limits().compressionRate().asLongValue(),
+                config.limits().serverCompressionRate().asLongValue());
+        Gauge.builder("edgesocket.queued.bytes", budget, QueueBudget::total).baseUnit("bytes")
+                .description("Bytes all sockets hold queued, in and out, each message with its overhead").register(registry);
+        Gauge.builder("edgesocket.queued.budget", budget, QueueBudget::max).baseUnit("bytes")
+                .description("edgesocket.limits.max-queued-bytes: past it upgrades get 503 and the largest holders 1013")
+                .register(registry);
+        FunctionCounter.builder("edgesocket.budget.closes", budget, QueueBudget::shedCount)
+                .description("Sockets closed with 1013 because the server's queued bytes passed its budget").register(registry);
+    }
+
+    /** The server-wide budget of queued bytes. */
+    QueueBudget budget() {
+        return budget;
+    }
+
+    CompressionBudget compression() {
+        return compression;
+    }
+
+    /** Bytes queued over all sockets, and the budget, for meters and the stats page. */
+    public long queuedBytes() {
+        return budget.total();
+    }
+
+    public long maxQueuedBytes() {
+        return budget.max();
+    }
+
+    /** Sockets closed with 1013 for the budget, and upgrades refused for it. */
+    public long budgetCloses() {
+        return budget.shedCount();
+    }
+
+    public long budgetRefusals() {
+        return budget.refusedCount();
     }
 
     EdgeWebSocket newSocket(Zone zone, ZoneSettings settings, String url, String origin, String protocol,

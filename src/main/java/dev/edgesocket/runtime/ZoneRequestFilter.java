@@ -108,6 +108,13 @@ public class ZoneRequestFilter {
         if (!passesGates(rc, zone)) {
             return;
         }
+        if (runtime.budget().refuseUpgrade()) {
+            // Before a place and before the script: sockets already open hold more than the server's budget.
+            metrics.forZone(zone).upgrade(ZoneMetrics.Outcome.REFUSED_BUDGET);
+            HttpResponses.sentence(rc, 503, "The server is holding more queued messages than its budget "
+                    + "(edgesocket.limits.max-queued-bytes); try again shortly.", Map.of("Retry-After", "5"));
+            return;
+        }
         // A place before the script runs: decided at once on a single node, one Redis round trip in cluster mode.
         CompletableFuture<Boolean> admitted = runtime.admission().tryAdmit(zone).toCompletableFuture();
         if (admitted.isDone()) {

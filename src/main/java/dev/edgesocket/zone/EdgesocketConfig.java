@@ -55,6 +55,9 @@ public interface EdgesocketConfig {
     /** JavaScript and TypeScript zones (a zone whose script is {@code file:...} or {@code classpath:...}). */
     JsConfig js();
 
+    /** What all sockets together may cost the server: queued bytes and compression work. */
+    LimitsConfig limits();
+
     interface ZoneConfig {
 
         /** The path the zone answers, e.g. {@code /echo}. */
@@ -202,6 +205,28 @@ public interface EdgesocketConfig {
          */
         @WithDefault("10000")
         int maxUnpublished();
+    }
+
+    interface LimitsConfig {
+
+        /**
+         * Bytes queued for all sockets together: messages waiting for listeners or for the network (each counted
+         * with a per-message overhead), control frames, and messages being assembled. Past it, upgrades get 503
+         * and the sockets holding the most are closed with 1013. Unset: a quarter of the maximum heap.
+         */
+        Optional<MemorySize> maxQueuedBytes();
+
+        /**
+         * permessage-deflate work one socket may cause per second, in bytes: inflated from what it sends (past it,
+         * reading from it pauses until the budget refills) and compressed for what it is sent (past it, messages
+         * go uncompressed).
+         */
+        @WithDefault("16M")
+        MemorySize compressionRate();
+
+        /** The same budget for all sockets of the server together, per second, each direction. */
+        @WithDefault("64M")
+        MemorySize serverCompressionRate();
     }
 
     interface AdminConfig {

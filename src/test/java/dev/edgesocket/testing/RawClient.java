@@ -61,6 +61,28 @@ public final class RawClient implements AutoCloseable {
         return new RawClient(new Socket(base.getHost(), base.getPort()));
     }
 
+    /**
+     * Opens a connection whose receive buffer is set before it connects (so the TCP window is small from the start):
+     * a client that will not read, and whose unread bytes pile up at the server, not in its own kernel.
+     */
+    public static RawClient openSmallWindow(URI base, int receiveBuffer) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(receiveBuffer);
+        socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+        return new RawClient(socket);
+    }
+
+    /** A valid handshake with extra headers on a connection already open; fails unless the server answers 101. */
+    public HttpAnswer upgrade(URI base, String path, Map<String, String> extraHeaders) throws IOException {
+        Map<String, String> headers = validHandshakeHeaders(base);
+        headers.putAll(extraHeaders);
+        HttpAnswer answer = request("GET", path, headers);
+        if (answer.status() != 101) {
+            throw new IOException("expected 101, got " + answer);
+        }
+        return answer;
+    }
+
     /** Opens a connection and completes a valid handshake; fails unless the server answers 101. */
     public static RawClient handshake(URI base, String path) throws IOException {
         RawClient client = open(base);
