@@ -86,7 +86,7 @@ public class ZoneRequestFilter {
 
     void handle(RoutingContext rc) {
         boolean upgradeRequest = HandshakeCheck.hasToken(rc.request().headers().getAll("Upgrade"), "websocket");
-        if (headerTimeouts.onRequest(rc, upgradeRequest)) {
+        if (headerTimeouts.onRequest(rc)) {
             return;
         }
         String path = rc.request().path();
