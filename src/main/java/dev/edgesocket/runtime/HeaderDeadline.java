@@ -9,6 +9,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Stream;
 
 /**
  * A hard deadline for what a connection owes the server, first in every plain HTTP connection's pipeline:
@@ -16,23 +20,31 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * {@code edgesocket.http.header-timeout} to send a whole request head, and again after each response that
  * did not switch protocols (a refused upgrade included). A client that sent part of a head is answered 408
  * and dropped; a silent one is dropped. Unlike an idle timer, a byte every few seconds does not extend it
- * (slowloris). Removed from connections that become WebSockets. On the channel's event loop, like every
+ * (slowloris). On HTTP/2 the deadline runs while the client has no stream open: PINGs and SETTINGS are not
+ * requests. Removed from connections that become WebSockets. On the channel's event loop, like every
  * method here.
  */
 final class HeaderDeadline extends ChannelInboundHandlerAdapter {
 
     static final String NAME = "edgesocket-header-deadline";
 
+    /** What an HTTP/2 client sends first (RFC 9113 §3.4), with prior knowledge or after TLS chose h2. */
+    private static final byte[] H2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** The preface's first CR LF CR LF ends here: read as HTTP/1, the head "PRI * HTTP/2.0" would be whole. */
+    private static final int H2_PREFACE_HEAD_END = 18;
+
     private enum Phase {
         /** HTTP/1: a request head is due; the timer runs. */
         AWAITING_HEAD,
         /** HTTP/1: a head arrived; no deadline until its response has ended. */
-        SERVING
+        SERVING,
+        /** HTTP/2: the timer runs while the client has no stream open. */
+        HTTP2
     }
 
     /** What a read completed. */
     private enum Found {
-        NOTHING, HEAD
+        NOTHING, HEAD, H2_PREFACE
     }
 
     private final long timeoutMillis;
@@ -44,8 +56,12 @@ final class HeaderDeadline extends ChannelInboundHandlerAdapter {
     private boolean received;
     /** The last bytes of the head seen, to find CR LF CR LF across reads. */
     private int tail;
+    /** How many bytes of the head so far match the HTTP/2 preface; -1 once one did not. */
+    private int prefaceMatched;
     /** Requests seen on an HTTP/1 connection, so that the end of an older response does not re-arm a newer one. */
     private int requests;
+    /** On HTTP/2: the client's side of the connection, which counts its open streams. */
+    private Http2Connection.Endpoint<?> clientStreams;
 
     HeaderDeadline(long timeoutMillis) {
         this.timeoutMillis = timeoutMillis;
@@ -72,6 +88,7 @@ final class HeaderDeadline extends ChannelInboundHandlerAdapter {
         phase = Phase.AWAITING_HEAD;
         received = false;
         tail = 0;
+        prefaceMatched = 0;
         startTimer();
     }
 
@@ -83,6 +100,15 @@ final class HeaderDeadline extends ChannelInboundHandlerAdapter {
             headArrived();
         }
         context.fireChannelRead(msg);
+        if (found == Found.H2_PREFACE) {
+            // Vert.x has read the preface by now and, where HTTP/2 is on, put its HTTP/2 handler in the pipeline.
+            Http2ConnectionHandler http2 = context.pipeline().get(Http2ConnectionHandler.class);
+            if (http2 != null) {
+                watchStreams(http2.connection());
+            } else {
+                headArrived(); // HTTP/2 is off: an HTTP/1 request "PRI *", which HTTP/1 answers
+            }
+        }
     }
 
     private Found scan(ByteBuf in) {
@@ -98,6 +124,19 @@ final class HeaderDeadline extends ChannelInboundHandlerAdapter {
                 received = true;
             }
             t = (t << 8) | b;
+            if (prefaceMatched >= 0) {
+                if (b == H2_PREFACE[prefaceMatched]) {
+                    if (++prefaceMatched == H2_PREFACE.length) {
+                        return Found.H2_PREFACE;
+                    }
+                    continue; // the preface's own CR LF CR LF does not end a head
+                }
+                boolean headEnded = prefaceMatched >= H2_PREFACE_HEAD_END;
+                prefaceMatched = -1;
+                if (headEnded) {
+                    return Found.HEAD; // "PRI * HTTP/2.0" and its blank line, then something else: HTTP/1
+                }
+            }
             if (t == 0x0D0A0D0A || (t & 0xFFFF) == 0x0A0A) {
                 return Found.HEAD;
             }
@@ -133,6 +172,41 @@ final class HeaderDeadline extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The connection speaks HTTP/2: from now on the deadline runs while the client has no stream open, and
+     * starts again when its last stream closes. Idempotent.
+     */
+    void watchStreams(Http2Connection connection) {
+        if (removed || phase == Phase.HTTP2) {
+            return;
+        }
+        phase = Phase.HTTP2;
+        clientStreams = connection.remote();
+        connection.addListener(new Http2ConnectionAdapter() {
+            @Override
+            public void onStreamActive(Http2Stream stream) {
+                streamsChanged();
+            }
+
+            @Override
+            public void onStreamClosed(Http2Stream stream) {
+                streamsChanged();
+            }
+        });
+        streamsChanged();
+    }
+
+    private void streamsChanged() {
+        if (removed || !ctx.channel().isActive()) {
+            return;
+        }
+        if (clientStreams.numActiveStreams() > 0) {
+            cancel();
+        } else if (timer == null) {
+            startTimer(); // a timer still running since accept keeps running: no stream has come yet
+        }
+    }
+
     private void startTimer() {
         cancel();
         timer = ctx.executor().schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
@@ -149,6 +223,12 @@ final class HeaderDeadline extends ChannelInboundHandlerAdapter {
                     answer408();
                 } else {
                     ctx.close();
+                }
+            }
+            case HTTP2 -> {
+                if (clientStreams.numActiveStreams() == 0) {
+                    // Through the whole pipeline, so that Netty's HTTP/2 handler sends GOAWAY before it closes.
+                    ctx.channel().close();
                 }
             }
             case SERVING -> {

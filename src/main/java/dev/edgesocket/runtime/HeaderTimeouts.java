@@ -16,6 +16,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.vertx.core.Vertx;
@@ -112,9 +113,12 @@ public class HeaderTimeouts {
         }
         rc.put(TRACKED, Boolean.TRUE);
         if (rc.request().version() == HttpVersion.HTTP_2) {
-            // HTTP/2 multiplexes streams on one connection and has no request heads to wait for: the HTTP idle
-            // timeout governs it.
-            channel.pipeline().remove(deadline);
+            // Prior knowledge was seen by the deadline itself; an HTTP/1 request upgraded to h2c becomes
+            // stream 1 and arrives here first.
+            Http2ConnectionHandler http2 = channel.pipeline().get(Http2ConnectionHandler.class);
+            if (http2 != null) {
+                deadline.watchStreams(http2.connection());
+            }
             return false;
         }
         int request = deadline.requestStarted();

@@ -154,6 +154,34 @@ class HeaderDeadlineBypassIT {
         }
     }
 
+    // 3. HTTP/2 with prior knowledge: the deadline runs while no stream is open; PINGs and SETTINGS are no stream.
+
+    @Test
+    void h2cPrefaceAndPingsAreCutAtTheDeadline() throws Exception {
+        try (H2Client h2 = new H2Client(new Socket("localhost", server.port))) {
+            long start = System.nanoTime();
+            h2.awaitServerSettings(5000); // h2c with prior knowledge is on: the server answers in HTTP/2
+            long closed = h2.pingUntilClosed(300, AT_MOST_MILLIS + 3000);
+            assertClosedInTime(start, closed, "an h2c connection with PINGs and no stream");
+        }
+    }
+
+    @Test
+    void h2cStreamsAreServedAndTheDeadlineRestartsAfterTheLast() throws Exception {
+        try (H2Client h2 = new H2Client(new Socket("localhost", server.port))) {
+            h2.awaitServerSettings(5000);
+            Thread.sleep(DEADLINE_MILLIS / 2);
+            h2.get(1, "/q/health/live");
+            h2.awaitEndOfStream(1, 5000);
+            Thread.sleep(DEADLINE_MILLIS * 2 / 3); // past the deadline counted from the connection's start
+            h2.get(3, "/q/health/live");
+            h2.awaitEndOfStream(3, 5000);
+            long lastStreamEnded = System.nanoTime();
+            long closed = h2.pingUntilClosed(300, AT_MOST_MILLIS + 3000);
+            assertClosedInTime(lastStreamEnded, closed, "PINGs after the last stream ended");
+        }
+    }
+
     // Helpers
 
     private static void assertCutInTime(long startNanos, String what) {
