@@ -15,8 +15,8 @@ import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Stream;
 
 /**
- * A hard deadline for what a connection owes the server, first in every plain HTTP connection's pipeline:
- * from the moment the connection is accepted, the client has
+ * A hard deadline for what a connection owes the server, in every accepted connection's pipeline (first, or
+ * right after TLS, so that it reads plaintext): from the moment the connection is accepted, the client has
  * {@code edgesocket.http.header-timeout} to send a whole request head, and again after each response that
  * did not switch protocols (a refused upgrade included). A client that sent part of a head is answered 408
  * and dropped; a silent one is dropped. Unlike an idle timer, a byte every few seconds does not extend it
@@ -242,8 +242,8 @@ final class HeaderDeadline extends ChannelInboundHandlerAdapter {
         byte[] body = sentence.getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
                 + body.length + "\r\nConnection: close\r\n\r\n";
-        // From here towards the socket, past the HTTP codec, which is in the middle of a request it will never
-        // finish.
+        // From here towards the socket: through TLS when there is TLS, and past the HTTP codec, which is
+        // in the middle of a request it will never finish.
         ctx.writeAndFlush(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.ISO_8859_1), body))
                 .addListener(ChannelFutureListener.CLOSE);
     }

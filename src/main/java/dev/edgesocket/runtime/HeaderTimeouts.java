@@ -12,13 +12,11 @@ import org.jboss.logging.Logger;
 
 import dev.edgesocket.zone.EdgesocketConfig;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.vertx.http.HttpServerStart;
+import io.quarkus.vertx.http.HttpsServerStart;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
@@ -29,22 +27,22 @@ import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code edgesocket.http.header-timeout}: puts a {@link HeaderDeadline} first in every connection the plain
- * HTTP port accepts, so that a client must complete each request head in time, however slowly it
+ * {@code edgesocket.http.header-timeout}: puts a {@link HeaderDeadline} in every connection the HTTP port
+ * and the TLS port accept, so that a client must complete each request head in time, however slowly it
  * trickles bytes, and tells each deadline where a request starts and where its response ends.
  * <p>
  * How: Quarkus offers no hook where a connection is accepted, but every accepted connection is a child of
- * its listening channel. Once the server is up this bean sends itself one request on the HTTP port, with a
- * secret path; the request filter hands its connection here, and a small handler goes into the listening
- * channel's pipeline, in front of the one that initialises each accepted connection. From then on every new
- * connection gets its deadline before its first byte is read.
+ * its listening channel. Once a server is up this bean sends itself one request on its port, with a secret
+ * path (over TLS on the TLS port); the request filter hands its connection here, and a
+ * {@link DeadlineAcceptor} goes into the listening channel's pipeline, in front of the one that initialises
+ * each accepted connection. From then on every new connection on that port gets its deadline before its first
+ * byte is read.
  */
 @Singleton
 public class HeaderTimeouts {
 
     private static final Logger LOG = Logger.getLogger(HeaderTimeouts.class);
     private static final String PROBE_PREFIX = "/_edgesocket/accept-probe/";
-    private static final String ACCEPTOR = "edgesocket-accept";
     /** Marks a request whose deadline is looked after: a rerouted upgrade passes the filter twice. */
     private static final String TRACKED = "edgesocket.header-deadline-tracked";
 
@@ -62,6 +60,12 @@ public class HeaderTimeouts {
             return;
         }
         probe(vertx, start.options(), port(start.options(), "quarkus.http.test-port", "quarkus.http.port"), false);
+    }
+
+    void onTlsServerStart(@ObservesAsync HttpsServerStart start, Vertx vertx) {
+        if (timeoutMillis > 0) {
+            probe(vertx, start.options(), port(start.options(), "quarkus.http.test-ssl-port", "quarkus.http.ssl-port"), true);
+        }
     }
 
     /** Connects to our own port and sends the probe request, whose connection leads to the listening channel. */
@@ -113,8 +117,8 @@ public class HeaderTimeouts {
         }
         rc.put(TRACKED, Boolean.TRUE);
         if (rc.request().version() == HttpVersion.HTTP_2) {
-            // Prior knowledge was seen by the deadline itself; an HTTP/1 request upgraded to h2c becomes
-            // stream 1 and arrives here first.
+            // Prior knowledge and ALPN were seen by the deadline itself; an HTTP/1 request upgraded to h2c
+            // becomes stream 1 and arrives here first.
             Http2ConnectionHandler http2 = channel.pipeline().get(Http2ConnectionHandler.class);
             if (http2 != null) {
                 deadline.watchStreams(http2.connection());
@@ -136,10 +140,10 @@ public class HeaderTimeouts {
     private void install(Channel listening, boolean tls) {
         ChannelPipeline pipeline = listening.pipeline();
         synchronized (this) {
-            if (pipeline.get(ACCEPTOR) != null) {
+            if (pipeline.get(DeadlineAcceptor.NAME) != null) {
                 return;
             }
-            pipeline.addFirst(ACCEPTOR, new Acceptor(timeoutMillis));
+            pipeline.addFirst(DeadlineAcceptor.NAME, new DeadlineAcceptor(timeoutMillis));
         }
         LOG.infof("The header deadline (edgesocket.http.header-timeout, %d ms) applies to port %s%s", timeoutMillis,
                 localPort(listening), tls ? " (TLS)" : "");
@@ -149,23 +153,5 @@ public class HeaderTimeouts {
         return listening.localAddress() instanceof java.net.InetSocketAddress address
                 ? String.valueOf(address.getPort())
                 : String.valueOf(listening.localAddress());
-    }
-
-    /** On the listening channel: gives each accepted connection its deadline. */
-    @ChannelHandler.Sharable
-    private static final class Acceptor extends ChannelInboundHandlerAdapter {
-        private final long timeoutMillis;
-
-        Acceptor(long timeoutMillis) {
-            this.timeoutMillis = timeoutMillis;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Channel child) {
-                child.pipeline().addFirst(HeaderDeadline.NAME, new HeaderDeadline(timeoutMillis));
-            }
-            ctx.fireChannelRead(msg);
-        }
     }
 }

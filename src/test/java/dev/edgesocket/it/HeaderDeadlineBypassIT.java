@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.edgesocket.testing.RawClient;
 
 /**
  * The ways around edgesocket.http.header-timeout that issue 19 found, against the packaged server with a
@@ -179,6 +180,92 @@ class HeaderDeadlineBypassIT {
             long lastStreamEnded = System.nanoTime();
             long closed = h2.pingUntilClosed(300, AT_MOST_MILLIS + 3000);
             assertClosedInTime(lastStreamEnded, closed, "PINGs after the last stream ended");
+        }
+    }
+
+    // 4. TLS: the deadline covers the handshake and reads the decrypted request head.
+
+    @Test
+    void aTlsHandshakeThatNeverCompletesIsCutAtTheDeadline() throws Exception {
+        try (Socket silent = new Socket("localhost", tlsPort); Socket partial = new Socket("localhost", tlsPort)) {
+            long start = System.nanoTime();
+            // The first bytes of a TLS record holding a ClientHello, and no more.
+            partial.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01});
+            readUntilClosed(silent);
+            assertCutInTime(start, "a TLS connection that sends nothing");
+            readUntilClosed(partial);
+            assertCutInTime(start, "a TLS connection that sends part of a ClientHello");
+        }
+    }
+
+    @Test
+    void overTlsAPartialHeadGets408AndSilenceIsClosed() throws Exception {
+        try (SSLSocket partial = tlsSocket(null); SSLSocket silent = tlsSocket(null)) {
+            long start = System.nanoTime();
+            partial.startHandshake();
+            silent.startHandshake();
+            partial.getOutputStream().write("GET /q/health/live HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            partial.getOutputStream().flush();
+            String answer = readUntilClosed(partial);
+            assertCutInTime(start, "a partial head over TLS");
+            assertTrue(answer.startsWith("HTTP/1.1 408"), "the 408 is sent over TLS: " + answer);
+            assertEquals("", readUntilClosed(silent));
+            assertCutInTime(start, "a TLS connection that completes no request");
+        }
+    }
+
+    @Test
+    void overTlsAKeptAliveClientIsServedAndThenCut() throws Exception {
+        try (SSLSocket socket = tlsSocket(null)) {
+            OutputStream out = socket.getOutputStream();
+            long answered = 0;
+            for (int i = 0; i < 3; i++) {
+                if (i > 0) {
+                    Thread.sleep(DEADLINE_MILLIS * 2 / 3); // the third request comes past the deadline since connecting
+                }
+                out.write("GET /q/health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                assertEquals(200, readResponse(socket.getInputStream()).status(), "request " + (i + 1) + " over TLS");
+                answered = System.nanoTime();
+            }
+            assertEquals("", readUntilClosed(socket));
+            assertCutInTime(answered, "silence after a response over TLS");
+        }
+    }
+
+    @Test
+    void overTlsAWebSocketOutlivesTheDeadline() throws Exception {
+        try (SSLSocket socket = tlsSocket(null)) {
+            socket.getOutputStream().write(("GET /echo HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            Response upgraded = readResponse(socket.getInputStream());
+            assertEquals(101, upgraded.status(), upgraded.head());
+            Thread.sleep(DEADLINE_MILLIS + 500); // a WebSocket owes no request heads: the heartbeat governs it
+            socket.getOutputStream().write(RawClient.frame(true, 0, RawClient.TEXT, "still here".getBytes(StandardCharsets.UTF_8), true));
+            socket.getOutputStream().flush();
+            socket.setSoTimeout(5000);
+            InputStream in = socket.getInputStream();
+            int first = in.read();
+            int length = in.read();
+            byte[] payload = in.readNBytes(length);
+            assertEquals(0x81, first, "a whole text frame");
+            assertEquals("Echo: still here", new String(payload, StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void h2OverTlsWithPingsIsCutAtTheDeadline() throws Exception {
+        try (SSLSocket socket = tlsSocket("h2")) {
+            long start = System.nanoTime();
+            socket.startHandshake();
+            assertEquals("h2", socket.getApplicationProtocol(), "ALPN chose HTTP/2");
+            try (H2Client h2 = new H2Client(socket)) {
+                h2.awaitServerSettings(5000);
+                long closed = h2.pingUntilClosed(300, AT_MOST_MILLIS + 3000);
+                assertClosedInTime(start, closed, "h2 over TLS with PINGs and no stream");
+            }
         }
     }
 
