@@ -1,7 +1,7 @@
 package dev.edgesocket.runtime;
 
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
@@ -12,37 +12,42 @@ import org.jboss.logging.Logger;
 
 import dev.edgesocket.zone.EdgesocketConfig;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.vertx.http.HttpServerStart;
+import io.quarkus.vertx.http.HttpsServerStart;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code edgesocket.http.header-timeout}: puts a {@link HeaderDeadline} first in every connection the
- * plain HTTP port accepts, so that a client must complete each request head in time, however slowly it
- * trickles bytes.
+ * {@code edgesocket.http.header-timeout}: puts a {@link HeaderDeadline} in every connection the HTTP port
+ * and the TLS port accept, so that a client must complete each request head in time, however slowly it
+ * trickles bytes, and tells each deadline where a request starts and where its response ends.
  * <p>
  * How: Quarkus offers no hook where a connection is accepted, but every accepted connection is a child of
- * the listening channel. Once the server is up this bean sends itself one request on the HTTP port, with a
- * secret path; the request filter hands its connection here, and a small handler goes into the listening
- * channel's pipeline, in front of the one that initialises each accepted connection. From then on every
- * new connection gets its deadline before its first byte is read.
+ * its listening channel. Once a server is up this bean sends itself one request on its port, with a secret
+ * path (over TLS on the TLS port); the request filter hands its connection here, and a
+ * {@link DeadlineAcceptor} goes into the listening channel's pipeline, in front of the one that initialises
+ * each accepted connection. From then on every new connection on that port gets its deadline before its first
+ * byte is read.
  */
 @Singleton
 public class HeaderTimeouts {
 
     private static final Logger LOG = Logger.getLogger(HeaderTimeouts.class);
     private static final String PROBE_PREFIX = "/_edgesocket/accept-probe/";
+    /** Marks a request whose deadline is looked after: a rerouted upgrade passes the filter twice. */
+    private static final String TRACKED = "edgesocket.header-deadline-tracked";
 
     private final long timeoutMillis;
     private final String probePath = PROBE_PREFIX + UUID.randomUUID();
-    private final AtomicBoolean installed = new AtomicBoolean();
 
     @Inject
     public HeaderTimeouts(EdgesocketConfig config) {
@@ -54,83 +59,99 @@ public class HeaderTimeouts {
             LOG.info("edgesocket.http.header-timeout is 0: connections that never complete a request are not cut");
             return;
         }
-        int port = port(start);
+        probe(vertx, start.options(), port(start.options(), "quarkus.http.test-port", "quarkus.http.port"), false);
+    }
+
+    void onTlsServerStart(@ObservesAsync HttpsServerStart start, Vertx vertx) {
+        if (timeoutMillis > 0) {
+            probe(vertx, start.options(), port(start.options(), "quarkus.http.test-ssl-port", "quarkus.http.ssl-port"), true);
+        }
+    }
+
+    /** Connects to our own port and sends the probe request, whose connection leads to the listening channel. */
+    private void probe(Vertx vertx, HttpServerOptions options, int port, boolean tls) {
+        String which = tls ? "TLS port" : "HTTP port";
         if (port <= 0) {
-            LOG.warnf("The HTTP port is not known yet (%d): edgesocket.http.header-timeout does not apply", port);
+            LOG.warnf("The %s is not known yet (%d): edgesocket.http.header-timeout does not apply to it", which, port);
             return;
         }
-        String host = "0.0.0.0".equals(start.options().getHost()) || start.options().getHost() == null ? "127.0.0.1"
-                : start.options().getHost();
-        NetClient client = vertx.createNetClient();
+        String host = "0.0.0.0".equals(options.getHost()) || options.getHost() == null ? "127.0.0.1" : options.getHost();
+        // Our own server, reached on loopback: its certificate need not be one the JDK trusts.
+        NetClient client = vertx.createNetClient(new NetClientOptions().setSsl(tls).setTrustAll(tls).setHostnameVerificationAlgorithm(""));
         client.connect(port, host).onSuccess(socket -> {
             socket.handler(b -> socket.close());
             socket.write(Buffer.buffer("GET " + probePath + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"));
-        }).onFailure(e -> LOG.warnf("edgesocket.http.header-timeout does not apply: the HTTP port did not answer (%s)",
-                e.getMessage())).onComplete(x -> vertx.setTimer(5000, t -> client.close()));
+        }).onFailure(e -> LOG.warnf("edgesocket.http.header-timeout does not apply to the %s %d: it did not answer (%s)",
+                which, port, e.getMessage())).onComplete(x -> vertx.setTimer(5000, t -> client.close()));
     }
 
-    private static int port(HttpServerStart start) {
-        int port = start.options().getPort();
-        if (port > 0) {
-            return port;
+    private static int port(HttpServerOptions options, String testKey, String key) {
+        if (options.getPort() > 0) {
+            return options.getPort();
         }
         // Tests bind to a free port (quarkus.http.test-port=0); Quarkus records the port it got.
-        String key = LaunchMode.current() == LaunchMode.TEST ? "quarkus.http.test-port" : "quarkus.http.port";
-        return ConfigProvider.getConfig().getOptionalValue(key, Integer.class).orElse(0);
+        return ConfigProvider.getConfig()
+                .getOptionalValue(LaunchMode.current() == LaunchMode.TEST ? testKey : key, Integer.class).orElse(0);
     }
 
     /**
      * Called by the request filter for every request: the probe installs the acceptor (true: answered here);
-     * any other HTTP/1.x request that is not an upgrade re-arms its connection's deadline when its response ends.
+     * for any other request the connection's deadline learns that a request began, and, on HTTP/1, when its
+     * response ends without switching protocols, so that the next head is due from then.
      */
-    boolean onRequest(RoutingContext rc, boolean upgrade) {
+    boolean onRequest(RoutingContext rc) {
         if (timeoutMillis <= 0) {
             return false;
         }
         Channel channel = ((ConnectionBase) rc.request().connection()).channel();
         if (rc.request().path().startsWith(PROBE_PREFIX)) {
-            if (rc.request().path().equals(probePath) && channel.parent() != null
-                    && installed.compareAndSet(false, true)) {
-                channel.parent().pipeline().addFirst("edgesocket-accept", new Acceptor(timeoutMillis));
-                LOG.debugf("Header deadline of %d ms installed on %s", timeoutMillis, channel.parent());
+            if (rc.request().path().equals(probePath) && channel.parent() != null) {
+                install(channel.parent(), rc.request().isSSL());
             }
-            HttpResponses.sentence(rc, 404, "There is nothing at " + rc.request().path() + ".", java.util.Map.of());
+            HttpResponses.sentence(rc, 404, "There is nothing at " + rc.request().path() + ".", Map.of());
             return true;
         }
         HeaderDeadline deadline = (HeaderDeadline) channel.pipeline().get(HeaderDeadline.NAME);
-        if (deadline == null || upgrade) {
-            return false; // not ours, or about to become a WebSocket (FramePipeline removes the deadline)
+        if (deadline == null || rc.get(TRACKED) != null) {
+            return false; // not ours, or a rerouted request already tracked
         }
-        if (rc.request().version() == io.vertx.core.http.HttpVersion.HTTP_2
-                || HandshakeCheck.hasToken(rc.request().headers().getAll("Upgrade"), "h2c")) {
-            // HTTP/2 multiplexes streams on one connection and has no request heads to wait for: the HTTP idle
-            // timeout governs it.
-            channel.pipeline().remove(deadline);
+        rc.put(TRACKED, Boolean.TRUE);
+        if (rc.request().version() == HttpVersion.HTTP_2) {
+            // Prior knowledge and ALPN were seen by the deadline itself; an HTTP/1 request upgraded to h2c
+            // becomes stream 1 and arrives here first.
+            Http2ConnectionHandler http2 = channel.pipeline().get(Http2ConnectionHandler.class);
+            if (http2 != null) {
+                deadline.watchStreams(http2.connection());
+            }
             return false;
         }
+        int request = deadline.requestStarted();
         rc.addEndHandler(v -> {
-            if (channel.isActive() && channel.pipeline().get(HeaderDeadline.NAME) == deadline) {
-                deadline.arm();
+            // A 101 hands the connection to the WebSocket, which removes the deadline; any other response,
+            // a refused upgrade's too, leaves an HTTP connection that owes the next head within the deadline.
+            if (rc.response().getStatusCode() != 101) {
+                deadline.responseEnded(request);
             }
         });
         return false;
     }
 
-    /** On the listening channel: gives each accepted connection its deadline. */
-    @ChannelHandler.Sharable
-    private static final class Acceptor extends ChannelInboundHandlerAdapter {
-        private final long timeoutMillis;
-
-        Acceptor(long timeoutMillis) {
-            this.timeoutMillis = timeoutMillis;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Channel child) {
-                child.pipeline().addFirst(HeaderDeadline.NAME, new HeaderDeadline(timeoutMillis));
+    /** On the probe's event loop; the listening channel's pipeline is safe to change from any thread. */
+    private void install(Channel listening, boolean tls) {
+        ChannelPipeline pipeline = listening.pipeline();
+        synchronized (this) {
+            if (pipeline.get(DeadlineAcceptor.NAME) != null) {
+                return;
             }
-            ctx.fireChannelRead(msg);
+            pipeline.addFirst(DeadlineAcceptor.NAME, new DeadlineAcceptor(timeoutMillis));
         }
+        LOG.infof("The header deadline (edgesocket.http.header-timeout, %d ms) applies to port %s%s", timeoutMillis,
+                localPort(listening), tls ? " (TLS)" : "");
+    }
+
+    private static String localPort(Channel listening) {
+        return listening.localAddress() instanceof java.net.InetSocketAddress address
+                ? String.valueOf(address.getPort())
+                : String.valueOf(listening.localAddress());
     }
 }

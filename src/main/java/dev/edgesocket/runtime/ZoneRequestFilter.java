@@ -86,7 +86,7 @@ public class ZoneRequestFilter {
 
     void handle(RoutingContext rc) {
         boolean upgradeRequest = HandshakeCheck.hasToken(rc.request().headers().getAll("Upgrade"), "websocket");
-        if (headerTimeouts.onRequest(rc, upgradeRequest)) {
+        if (headerTimeouts.onRequest(rc)) {
             return;
         }
         String path = rc.request().path();
@@ -347,13 +347,19 @@ public class ZoneRequestFilter {
         GenericFutureListener<Future<? super Void>> onConnectionEnd = f -> socket.abandonIfUnbound();
         channel.closeFuture().addListener(onConnectionEnd);
         rc.addHeadersEndHandler(v -> {
-            if (rc.response().getStatusCode() != 101) {
-                // Undertow refused the handshake and the connection may go on with HTTP: nothing of this
-                // socket may stay on it, and its place goes back now.
-                channel.attr(SessionBridge.PENDING_SOCKET).compareAndSet(socket, null);
-                channel.closeFuture().removeListener(onConnectionEnd);
-                socket.abandonIfUnbound();
+            if (rc.response().getStatusCode() == 101) {
+                // Vert.x adds Content-Length: 0 to a response ended without a body, which RFC 9110 (8.6) forbids in
+                // a 1xx; Undertow's handshake adds Hixie-76's Sec-WebSocket-Location, which no RFC 6455 client reads
+                // and which would name the internal path. Both were set before this runs, and the head is not
+                // written yet.
+                rc.response().headers().remove("Content-Length").remove("Sec-WebSocket-Location");
+                return;
             }
+            // Undertow refused the handshake and the connection may go on with HTTP: nothing of this
+            // socket may stay on it, and its place goes back now.
+            channel.attr(SessionBridge.PENDING_SOCKET).compareAndSet(socket, null);
+            channel.closeFuture().removeListener(onConnectionEnd);
+            socket.abandonIfUnbound();
         });
         rc.next();
     }

@@ -59,7 +59,7 @@ final class PackagedServer implements AutoCloseable {
         return new PackagedServer(builder.start(), log, port);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -54,6 +54,20 @@ class HandshakeTest {
     }
 
     @Test
+    void the101CarriesNoContentLengthAndNoHixieLocation() throws Exception {
+        HttpAnswer answer = handshake("/echo", Map.of());
+        assertEquals(101, answer.status());
+        // RFC 9110 §8.6: no Content-Length in a 1xx. Sec-WebSocket-Location is Hixie-76's, and it named the
+        // internal path the upgrade is rerouted to.
+        assertNull(answer.header("Content-Length"), "the 101's headers: " + answer.headers());
+        assertNull(answer.header("Sec-WebSocket-Location"), "the 101's headers: " + answer.headers());
+        assertEquals("websocket", answer.header("Upgrade").toLowerCase(java.util.Locale.ROOT));
+        assertEquals("upgrade", answer.header("Connection").toLowerCase(java.util.Locale.ROOT));
+        // RFC 6455 §1.3's own example key and answer.
+        assertEquals("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", answer.header("Sec-WebSocket-Accept"));
+    }
+
+    @Test
     void aMissingKeyGets400() throws Exception {
         HttpAnswer answer = handshake("/echo", mapOf("Sec-WebSocket-Key", null));
         assertEquals(400, answer.status());
