@@ -92,6 +92,10 @@ final class SettingsPatch {
         if (!value.isNumber()) {
             return what;
         }
+        if ((value.isDouble() || value.isFloat()) && !Double.isFinite(value.doubleValue())) {
+            // JSON such as 1e999 parses to an infinite double, which has no decimal value.
+            return what + ", got " + value.asText();
+        }
         java.math.BigDecimal v = value.decimalValue();
         if (v.signum() < 0 || v.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0
                 || v.stripTrailingZeros().scale() > 3) {

@@ -116,12 +116,17 @@ final class PerMessageDeflate {
         return new Agreement(clientNoContext, serverBits, response.toString());
     }
 
+    /**
+     * RFC 7692 7.1.2: "a decimal integer value without leading zeroes between 8 to 15, inclusive". HTTP's digits are
+     * ASCII ({@code Character.isDigit} and {@code Integer.parseInt} also take other scripts' digits), and "08" has a
+     * leading zero.
+     */
     private static Integer windowBits(String value) {
-        if (value == null || value.isEmpty() || value.length() > 2) {
+        if (value == null || value.isEmpty() || value.length() > 2 || value.charAt(0) == '0') {
             return null;
         }
         for (int i = 0; i < value.length(); i++) {
-            if (!Character.isDigit(value.charAt(i))) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
                 return null;
             }
         }

@@ -45,10 +45,12 @@ public class ZoneKeySpelling implements ConfigSourceInterceptor {
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
         Parsed parsed = parse(name);
-        if (parsed == null || parsed.problem != null || parsed.key.indexOf('.') >= 0) {
+        if (parsed == null || parsed.problem != null) {
             return context.proceed(name);
         }
-        // One setting, two spellings: the source of higher ordinal wins, as it would for one spelling.
+        // One setting, two spellings: the source of higher ordinal wins, as it would for one spelling. For a zone name
+        // with dots the bare spelling is how SmallRye finds EDGESOCKET_ZONES_CHAT_V2_PATH (files cannot use it: a
+        // bare dotted name stops the server with a sentence).
         ConfigValue quoted = context.proceed(quoted(parsed.key, parsed.setting));
         ConfigValue bare = context.proceed(PREFIX + parsed.key + "." + parsed.setting);
         ConfigValue winner;
@@ -118,6 +120,15 @@ public class ZoneKeySpelling implements ConfigSourceInterceptor {
     static Parsed parseEnv(String name, Set<String> zoneKeys) {
         Parsed plain = parse(name); // SmallRye lists a variable it matched to a known name in that name's form
         if (plain.problem == null) {
+            // It also lists variables it did not match, lower case (EDGESOCKET_ZONES_CHAT_PATH for a zone "Chat") or
+            // with dashes made dots (EDGESOCKET_ZONES__ECHO_V2__PATH for "echo-v2"): a zone that reads the same is meant.
+            if (!zoneKeys.contains(plain.key)) {
+                for (String zone : zoneKeys) {
+                    if (envForm(zone).equals(envForm(plain.key))) {
+                        return new Parsed(zone, plain.setting, null);
+                    }
+                }
+            }
             return plain;
         }
         String rest = name.substring(PREFIX.length()).toLowerCase(Locale.ROOT).replace('-', '.');
@@ -160,13 +171,18 @@ public class ZoneKeySpelling implements ConfigSourceInterceptor {
         return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", ".").replaceAll("^\\.|\\.$", "");
     }
 
-    /** A zone's key, the setting and the name as written; null for a name outside {@code edgesocket.zones}. */
+    /** A zone's key, the setting and the name as written; null for a name outside {@code edgesocket.zones.}. */
     record Parsed(String key, String setting, String problem) {
     }
 
     static Parsed parse(String name) {
-        if (!name.startsWith(PREFIX) || name.length() == PREFIX.length()) {
+        if (!name.startsWith(PREFIX)) {
             return null;
+        }
+        if (name.length() == PREFIX.length()) {
+            // "edgesocket.zones.=..." (or a variable EDGESOCKET_ZONES_): no zone, no setting, but a sentence.
+            return new Parsed(null, null, name + " is not a zone setting: write edgesocket.zones.\"<zone>\".<setting>, "
+                    + "e.g. edgesocket.zones.\"echo\".path.");
         }
         String rest = name.substring(PREFIX.length());
         if (rest.startsWith("\"")) {
