@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
@@ -140,7 +139,8 @@ class HeaderDeadlineProperties {
 
     /**
      * Bytes that never complete a head, trickled at any pace before the deadline: the connection is answered 408 and
-     * closed at the deadline exactly (a silent one is closed without an answer). Trickling does not extend it.
+     * closed at the deadline exactly (a silent one, or one that sent only blank lines and control bytes, is closed
+     * without an answer). Trickling does not extend it.
      */
     @Test
     void anIncompleteHeadIsCutAtTheDeadline() {
@@ -159,7 +159,12 @@ class HeaderDeadlineProperties {
             assertTrue(c.channel.isOpen(), "open until the deadline");
             c.advanceTo(TIMEOUT);
             assertFalse(c.channel.isOpen(), "closed at the deadline");
-            assertEquals(a.bytes().length > 0, c.answered408(), "408 when something was sent: " + c.written);
+            // Control bytes and spaces before a request line begin no request (Netty skips them): silence, no 408.
+            boolean begunARequest = false;
+            for (byte b : a.bytes()) {
+                begunARequest |= (b & 0xFF) > ' ';
+            }
+            assertEquals(begunARequest, c.answered408(), "408 when a request was begun: " + c.written);
         });
     }
 
@@ -186,7 +191,7 @@ class HeaderDeadlineProperties {
         });
     }
 
-    /** After a response (arm again) a new deadline runs from that moment; silence then is cut without an answer. */
+    /** After a response ends a new deadline runs from that moment; silence then is cut without an answer. */
     @Test
     void eachResponseStartsANewDeadline() {
         Gen<Object[]> cases = Fuzz.gen(d -> new Object[] {arrivals(d, requestLine(d) + headers(d) + "\r\n", 0, TIMEOUT - 1),
@@ -196,8 +201,9 @@ class HeaderDeadlineProperties {
             long responseEnds = head.at()[head.at().length - 1] + (long) x[1];
             Connection c = new Connection();
             c.play(head);
+            int request = c.deadline.requestStarted(); // as the request filter reports it
             c.advanceTo(responseEnds);
-            c.deadline.arm();
+            c.deadline.responseEnded(request);
             c.advanceTo(responseEnds + TIMEOUT - 1);
             assertTrue(c.channel.isOpen());
             c.advanceTo(responseEnds + TIMEOUT);
@@ -211,7 +217,6 @@ class HeaderDeadlineProperties {
      * them, the connection is cut at the deadline, however many blank lines come, CRLF or bare LF.
      */
     @Test
-    @Disabled("fixed on branch hdr: HeaderDeadline takes blank lines before the request line for a complete head (issue 19 item 4)")
     void blankLinesAreNotAHead() {
         Gen<Arrivals> blank = Fuzz.gen(d -> {
             StringBuilder sb = new StringBuilder();

@@ -108,7 +108,7 @@ final class SocketHarness {
         };
         return new SocketRuntime(new WorkerPool(config), new HeartbeatScheduler(),
                 new EdgesocketMetrics(new SimpleMeterRegistry()), config, instance(admission),
-                instance(proxy(SessionDirectory.class)));
+                instance(proxy(SessionDirectory.class)), new SimpleMeterRegistry());
     }
 
     /** The few configuration values a socket reads; anything else it asks for is a test that must be updated. */
@@ -117,7 +117,10 @@ final class SocketHarness {
         return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> switch (method.getName()) {
             case "closeTimeout" -> Duration.ofSeconds(1);
             case "threads" -> 1;
-            case "workers" -> proxy(method.getReturnType());
+            case "workers", "limits" -> proxy(method.getReturnType());
+            case "maxQueuedBytes" -> java.util.Optional.empty();
+            case "compressionRate", "serverCompressionRate" -> new io.quarkus.runtime.configuration.MemorySize(
+                    java.math.BigInteger.valueOf(1L << 30)); // the fuzzed frames are never paused for the budget
             case "toString" -> "fuzz " + type.getSimpleName();
             case "hashCode" -> System.identityHashCode(self);
             case "equals" -> self == args[0];
