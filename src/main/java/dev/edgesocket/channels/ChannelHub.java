@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 import dev.edgesocket.api.BroadcastChannel;
 import dev.edgesocket.api.BroadcastChannels;
 import dev.edgesocket.api.WebSocket;
+import dev.edgesocket.zone.QueuedBytes;
 import dev.edgesocket.zone.EdgesocketConfig;
 import dev.edgesocket.zone.SocketScope;
 import io.micrometer.core.instrument.Counter;
@@ -48,11 +49,14 @@ public class ChannelHub implements BroadcastChannels {
     private final Counter posts;
     private final Counter deliveries;
     private final Counter droppedSlow;
+    private final Counter droppedBudget;
+    private final QueuedBytes budget;
     private final Counter received;
 
     @Inject
     public ChannelHub(EdgesocketConfig config, Vertx vertx, MeterRegistry registry,
-            Instance<RedisChannels> redis) {
+            Instance<RedisChannels> redis, QueuedBytes budget) {
+        this.budget = budget;
         this.maxMessageSize = (int) Math.min(Integer.MAX_VALUE, config.channels().maxMessageSize().asLongValue());
         this.maxPending = config.channels().maxPending();
         this.maxOpen = config.channels().maxOpen();
@@ -69,6 +73,9 @@ public class ChannelHub implements BroadcastChannels {
                 + "objects of this server").register(registry);
         this.droppedSlow = Counter.builder("edgesocket.channel.dropped").tag("reason", "slow-listener")
                 .description("Messages not delivered to a channel object whose listeners had max-pending waiting")
+                .register(registry);
+        this.droppedBudget = Counter.builder("edgesocket.channel.dropped").tag("reason", "budget")
+                .description("Messages not delivered because the server's queued bytes passed edgesocket.limits.max-queued-bytes")
                 .register(registry);
         Gauge.builder("edgesocket.channel.objects", open, AtomicInteger::get)
                 .description("Channel objects open on this server").register(registry);
@@ -177,18 +184,30 @@ public class ChannelHub implements BroadcastChannels {
     }
 
     private void fanOut(ChannelObject[] members, ChannelObject from, Object data) {
+        if (members.length == 0 || (members.length == 1 && members[0] == from)) {
+            return;
+        }
+        if (budget.exhausted()) {
+            // The server holds more queued bytes than its budget: a room's message is lost (at most once, as Deno
+            // documents) rather than the heap.
+            droppedBudget.increment(members.length - (from == null ? 0 : 1));
+            return;
+        }
+        // The receivers share one copy of the message: the budget counts its bytes once, until the last is done.
+        Shared shared = new Shared(data, budget);
         int delivered = 0;
         for (ChannelObject member : members) {
             if (member == from) {
                 continue;
             }
-            if (member.deliver(data, maxPending)) {
+            if (member.deliver(shared, maxPending)) {
                 delivered++;
             } else {
                 droppedSlow.increment();
                 LOG.debugf("Dropped a message of channel '%s' for a listener with %d waiting", member.name(), maxPending);
             }
         }
+        shared.release(); // fanOut's own hold
         deliveries.increment(delivered);
     }
 

@@ -168,7 +168,7 @@ final class ChannelObject implements BroadcastChannel {
      * Hands a message to this object's listeners in their turn. Returns false when it was dropped because
      * {@code max-pending} messages are already waiting.
      */
-    boolean deliver(Object data, int maxPending) {
+    boolean deliver(Shared message, int maxPending) {
         if (closed) {
             return true;
         }
@@ -176,14 +176,20 @@ final class ChannelObject implements BroadcastChannel {
             pending.decrementAndGet();
             return false;
         }
+        message.hold();
         Runnable task = () -> {
             pending.decrementAndGet();
-            dispatch(data);
+            try {
+                dispatch(message.data());
+            } finally {
+                message.done();
+            }
         };
         if (socket == null) {
             serial.execute(task);
         } else if (!socket.runInTurn(task)) {
             pending.decrementAndGet(); // the socket is not open (yet, or any more): nothing to deliver to
+            message.done();
         }
         return true;
     }

@@ -136,8 +136,8 @@ final class Outbound {
         if (queued > maxBuffered) {
             COST.addAndGet(this, -frameCost);
             frame.release();
-            socket.sendBufferOverflow("The send queue passed the zone's max-buffered-amount of " + maxBuffered
-                    + " bytes (each message counted with " + OVERHEAD + " bytes of overhead) because the client "
+            socket.sendBufferOverflow("bufferedAmount passed the zone's max-buffered-amount of " + maxBuffered
+                    + " bytes (each queued message counted with " + OVERHEAD + " bytes of overhead) because the client "
                     + "does not read its messages.");
             return;
         }

@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
  * </ul>
  * Charged and credited from any thread; the shedding runs on a worker, one round at a time.
  */
-final class QueueBudget {
+final class QueueBudget implements dev.edgesocket.zone.QueuedBytes {
 
     private static final Logger LOG = Logger.getLogger(QueueBudget.class);
 
@@ -101,7 +101,13 @@ final class QueueBudget {
         holders.remove(holder);
     }
 
-    void charge(long bytes) {
+    @Override
+    public boolean exhausted() {
+        return total.get() >= max;
+    }
+
+    @Override
+    public void charge(long bytes) {
         if (total.addAndGet(bytes) > max && bytes > 0 && shedScheduled.compareAndSet(false, true)) {
             try {
                 executor.execute(this::shedRound);
@@ -111,7 +117,8 @@ final class QueueBudget {
         }
     }
 
-    void credit(long bytes) {
+    @Override
+    public void credit(long bytes) {
         total.addAndGet(-bytes);
     }
 

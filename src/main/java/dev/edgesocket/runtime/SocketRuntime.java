@@ -5,6 +5,7 @@ import java.time.Duration;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import dev.edgesocket.heartbeat.HeartbeatScheduler;
@@ -13,6 +14,7 @@ import dev.edgesocket.metrics.ZoneMetrics;
 import dev.edgesocket.zone.Admission;
 import dev.edgesocket.zone.EdgesocketConfig;
 import dev.edgesocket.zone.SessionDirectory;
+import dev.edgesocket.zone.QueuedBytes;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneSettings;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -64,6 +66,13 @@ public class SocketRuntime {
 
     /** The server-wide budget of queued bytes. */
     QueueBudget budget() {
+        return budget;
+    }
+
+    /** The budget for the rooms that hold queued bytes of their own (channels). */
+    @Produces
+    @Singleton
+    QueuedBytes queuedBytesBudget() {
         return budget;
     }
 

@@ -280,6 +280,16 @@ class ChannelsTest {
             assertFalse(fast.isClosed());
         }
         awaitSubscribers("room:busy", 0);
+        // The room's messages counted in the server's queued-bytes budget (once each, however many waited for them)
+        // and were all given back: nothing of them is held once every socket is gone.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        String queued;
+        do {
+            sleep(100);
+            queued = given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                    .filter(l -> l.startsWith("edgesocket_queued_bytes ")).findFirst().orElse("absent");
+        } while (!queued.equals("edgesocket_queued_bytes 0.0") && System.nanoTime() < deadline);
+        assertEquals("edgesocket_queued_bytes 0.0", queued, "every queued byte was given back");
     }
 
     private static void sleep(long millis) {
