@@ -41,6 +41,7 @@ public class ChannelHub implements BroadcastChannels {
 
     private final int maxMessageSize;
     private final int maxPending;
+    private final long maxPendingBytes;
     private final int maxOpen;
     private final Executor workers;
     private final ChannelTransport transport;
@@ -59,6 +60,7 @@ public class ChannelHub implements BroadcastChannels {
         this.budget = budget;
         this.maxMessageSize = (int) Math.min(Integer.MAX_VALUE, config.channels().maxMessageSize().asLongValue());
         this.maxPending = config.channels().maxPending();
+        this.maxPendingBytes = config.channels().maxPendingBytes().asLongValue();
         this.maxOpen = config.channels().maxOpen();
         this.workers = task -> vertx.executeBlocking(() -> {
             task.run();
@@ -196,18 +198,22 @@ public class ChannelHub implements BroadcastChannels {
         // The receivers share one copy of the message: the budget counts its bytes once, until the last is done.
         Shared shared = new Shared(data, budget);
         int delivered = 0;
-        for (ChannelObject member : members) {
-            if (member == from) {
-                continue;
+        try {
+            for (ChannelObject member : members) {
+                if (member == from) {
+                    continue;
+                }
+                if (member.deliver(shared, maxPending, maxPendingBytes)) {
+                    delivered++;
+                } else {
+                    droppedSlow.increment();
+                    LOG.debugf("Dropped a message of channel '%s' for a listener with %d messages or %d bytes waiting",
+                            member.name(), maxPending, maxPendingBytes);
+                }
             }
-            if (member.deliver(shared, maxPending)) {
-                delivered++;
-            } else {
-                droppedSlow.increment();
-                LOG.debugf("Dropped a message of channel '%s' for a listener with %d waiting", member.name(), maxPending);
-            }
+        } finally {
+            shared.release(); // fanOut's own hold
         }
-        shared.release(); // fanOut's own hold
         deliveries.increment(delivered);
     }
 

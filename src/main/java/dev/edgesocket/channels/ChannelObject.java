@@ -16,7 +16,8 @@ import dev.edgesocket.zone.SocketScope;
 
 /**
  * One open channel object. Its listeners run one message at a time, in order: in its socket's turn when it
- * belongs to a socket, else serially on the worker pool. At most {@code max-pending} messages wait for them.
+ * belongs to a socket, else serially on the worker pool. At most {@code max-pending} messages, and
+ * {@code max-pending-bytes} of them (128 bytes of overhead each), wait for them.
  */
 final class ChannelObject implements BroadcastChannel {
 
@@ -31,6 +32,8 @@ final class ChannelObject implements BroadcastChannel {
     private final SocketScope socket; // null: not tied to a socket
     private final Executor serial;    // used when socket is null
     private final AtomicInteger pending = new AtomicInteger();
+    /** What the waiting messages cost, each with its overhead (a message shared with other objects counts in full). */
+    private final java.util.concurrent.atomic.AtomicLong pendingBytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile Registration[] registrations = NONE;
     private volatile boolean closed;
 
@@ -168,29 +171,42 @@ final class ChannelObject implements BroadcastChannel {
      * Hands a message to this object's listeners in their turn. Returns false when it was dropped because
      * {@code max-pending} messages are already waiting.
      */
-    boolean deliver(Shared message, int maxPending) {
+    boolean deliver(Shared message, int maxPending, long maxPendingBytes) {
         if (closed) {
             return true;
         }
-        if (pending.incrementAndGet() > maxPending) {
+        long cost = message.size() + Shared.OVERHEAD;
+        if (pending.incrementAndGet() > maxPending || pendingBytes.addAndGet(cost) > maxPendingBytes) {
             pending.decrementAndGet();
+            pendingBytes.addAndGet(-cost);
             return false;
         }
         message.hold();
         Runnable task = () -> {
             pending.decrementAndGet();
+            pendingBytes.addAndGet(-cost);
             try {
                 dispatch(message.data());
             } finally {
                 message.done();
             }
         };
-        if (socket == null) {
-            serial.execute(task);
-        } else if (!socket.runInTurn(task)) {
+        boolean queued;
+        try {
+            queued = socket == null ? execute(task) : socket.runInTurn(task);
+        } catch (RuntimeException e) {
+            queued = false; // shutting down
+        }
+        if (!queued) {
             pending.decrementAndGet(); // the socket is not open (yet, or any more): nothing to deliver to
+            pendingBytes.addAndGet(-cost);
             message.done();
         }
+        return true;
+    }
+
+    private boolean execute(Runnable task) {
+        serial.execute(task);
         return true;
     }
 

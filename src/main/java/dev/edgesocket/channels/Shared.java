@@ -26,6 +26,10 @@ final class Shared {
         budget.charge(size);
     }
 
+    long size() {
+        return size;
+    }
+
     Object data() {
         return data;
     }

@@ -33,6 +33,8 @@ final class ClosingHandshake {
     private static final long LINGER_MILLIS = 2000;
     /** How long a failed peer that is not talking may take to read our close frame before the connection is reset. */
     private static final long ABORT_GRACE_MILLIS = 1000;
+    /** How long after our close frame was written such a connection is reset, unless the peer closed first. */
+    private static final long SENT_GRACE_MILLIS = 100;
 
     private final EdgeWebSocket socket;
     private final Channel channel;
@@ -83,6 +85,11 @@ final class ClosingHandshake {
         } else {
             // RFC 6455 5.5.1: answer with a close frame that echoes the status code.
             out.close(code, receivedReason).addListener(ChannelFutureListener.CLOSE);
+            // A client that sent its close frame and stopped reading would keep our answer (and the socket) waiting
+            // forever: it gets close-timeout to take it, then the connection is reset.
+            if (closeTimer == null) {
+                closeTimer = channel.eventLoop().schedule(this::reset, closeTimeoutMillis, TimeUnit.MILLISECONDS);
+            }
         }
     }
 
@@ -102,7 +109,7 @@ final class ClosingHandshake {
         } else {
             closeTimer = channel.eventLoop().schedule(() -> {
                 LOG.debugf("Socket %s: no close frame from the client within the close timeout", socket.id());
-                channel.close();
+                reset(); // what it did not take of ours is dropped with it, here and in the kernel
             }, closeTimeoutMillis, TimeUnit.MILLISECONDS);
         }
     }
@@ -123,8 +130,10 @@ final class ClosingHandshake {
         socket.raiseError(new ErrorEvent(errorMessage, cause, socket));
         boolean peerIsTalking = code == CloseCodes.PROTOCOL_ERROR || code == CloseCodes.INVALID_PAYLOAD
                 || code == CloseCodes.MESSAGE_TOO_BIG;
+        ChannelFuture closeFrame = null;
         if (!out.sealed() && channel.isActive()) {
             ChannelFuture sent = out.close(code, reason);
+            closeFrame = sent;
             if (peerIsTalking && channel instanceof DuplexChannel duplex) {
                 // The client is still sending (say the rest of an oversized message). Closing now, with its
                 // bytes unread, would make the kernel answer with a reset that can destroy our close frame
@@ -133,7 +142,11 @@ final class ClosingHandshake {
                 channel.config().setAutoRead(true);
                 sent.addListener(f -> duplex.shutdownOutput());
                 closeTimer = channel.eventLoop().schedule(() -> {
-                    channel.close();
+                    if (sent.isSuccess()) {
+                        channel.close();
+                    } else {
+                        reset(); // it does not even take our close frame
+                    }
                 }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
                 return;
             }
@@ -142,11 +155,19 @@ final class ClosingHandshake {
             return;
         }
         // A dead peer (no pong), one that does not read (1008), or one closed for the server's budget (1013) must not
-        // hold the connection. It gets a moment to take the close frame; then the connection is reset, which drops
-        // what it left unread in our kernel's buffers too: a graceful close would leave an orphaned socket holding
-        // them until the kernel gives up on a peer that never opens its window.
+        // hold the connection. Once our close frame has left (or at the latest after a grace), the connection is
+        // reset, which drops what it left unread in our kernel's buffers too: a graceful close would leave an
+        // orphaned socket holding them until the kernel gives up on a peer that never opens its window.
         socket.stopReading(); // what it sends now is dropped unread: the reset discards it
         closeTimer = channel.eventLoop().schedule(this::reset, ABORT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        if (closeFrame != null) {
+            closeFrame.addListener(f -> {
+                if (f.isSuccess() && closeTimer != null && closeTimer.cancel(false)) {
+                    // A moment for it to reach a peer that does read (it then closes first), then the reset.
+                    closeTimer = channel.eventLoop().schedule(this::reset, SENT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                }
+            });
+        }
     }
 
     /** Drops the connection with a reset (SO_LINGER 0): nothing queued for the peer is kept, here or in the kernel. */

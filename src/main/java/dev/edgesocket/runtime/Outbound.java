@@ -1,5 +1,6 @@
 package dev.edgesocket.runtime;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
@@ -7,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelProgressiveFuture;
 import io.netty.channel.ChannelProgressiveFutureListener;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -85,6 +87,10 @@ final class Outbound {
     private boolean pongInFlight;
     private ByteBuf owedPong;
     private long pingNonce;
+    private boolean pingOutstanding;
+    // What Netty was writing at the last look, and how far it had got (stalledNanos).
+    private Object writing;
+    private int writingIndex;
 
     Outbound(EdgeWebSocket socket, Channel channel, long maxBuffered, PerMessageDeflate.Agreement deflate,
             Deflaters deflaters, QueueBudget budget, CompressionBudget.Socket compression) {
@@ -153,7 +159,14 @@ final class Outbound {
             writeOnEventLoop(frame, size, frameCost, false);
         } else {
             // Netty would hop to the event loop anyway; hopping ourselves keeps data in order with the close frame.
-            channel.eventLoop().execute(() -> writeOnEventLoop(frame, size, frameCost, true));
+            try {
+                channel.eventLoop().execute(() -> writeOnEventLoop(frame, size, frameCost, true));
+            } catch (RejectedExecutionException e) {
+                frame.release(); // the event loop is shutting down: nothing will be written
+                BUFFERED.addAndGet(this, -size);
+                budget.credit(frameCost);
+                COST.addAndGet(this, -frameCost);
+            }
         }
     }
 
@@ -266,9 +279,27 @@ final class Outbound {
 
     /**
      * How long frames have waited with no byte written, in nanoseconds; 0 when nothing waits. On the event loop.
+     * <p>
+     * Besides whole frames written, a partial write of a large one is progress: the encoder hands Netty a frame's
+     * header and payload as two buffers under one plain promise, so no progress event reaches our listener; the
+     * buffer Netty is writing, and how far it got, are looked at instead.
      */
     long stalledNanos(long now) {
-        return inFlight == 0 ? 0 : Math.max(0, now - lastProgressNanos);
+        if (inFlight == 0) {
+            writing = null;
+            return 0;
+        }
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        Object current = buffer == null ? null : buffer.current();
+        int index = current instanceof ByteBuf b ? b.readerIndex() : -1;
+        if (current != writing || index != writingIndex) {
+            writing = current;
+            writingIndex = index;
+            if (current != null) {
+                lastProgressNanos = now; // the network took some of it since the last look
+            }
+        }
+        return Math.max(0, now - lastProgressNanos);
     }
 
     private void flushNow() {
@@ -299,20 +330,25 @@ final class Outbound {
     void ping() {
         if (!sealed) {
             pingNonce = ThreadLocalRandom.current().nextLong();
+            pingOutstanding = true;
             control(new PingWebSocketFrame(Unpooled.buffer(8, 8).writeLong(pingNonce)), true);
         }
     }
 
     /** Whether a pong's payload answers our last ping. On the event loop. */
     boolean answersPing(byte[] payload, int length) {
-        if (length != 8) {
+        if (!pingOutstanding || length != 8) {
             return false;
         }
         long value = 0;
         for (int i = 0; i < 8; i++) {
             value = (value << 8) | (payload[i] & 0xFF);
         }
-        return value == pingNonce;
+        if (value != pingNonce) {
+            return false;
+        }
+        pingOutstanding = false; // each ping is answered once: a replayed pong proves nothing
+        return true;
     }
 
     /** Answers a ping with its payload (taking ownership of it); on the event loop. */

@@ -5,7 +5,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +25,8 @@ import org.jboss.logging.Logger;
  * <li>the sockets holding the most are closed with 1013 (Try Again Later) until the total is back under nine
  * tenths of the budget. Closing one gives back all it held (its frames are failed, its queue runs out).</li>
  * </ul>
- * Charged and credited from any thread; the shedding runs on a worker, one round at a time.
+ * Charged and credited from any thread; the shedding runs on a thread of its own, one round at a time, at most
+ * ten rounds a second. Only sockets holding at least {@link #SHED_FLOOR} are closed for it.
  */
 final class QueueBudget implements dev.edgesocket.zone.QueuedBytes {
 
@@ -54,16 +57,29 @@ final class QueueBudget implements dev.edgesocket.zone.QueuedBytes {
     private final AtomicBoolean shedScheduled = new AtomicBoolean();
     private final LongAdder shed = new LongAdder();
     private final LongAdder refused = new LongAdder();
-    private final Executor executor;
+    private final ScheduledExecutorService executor;
+    private static final long MIN_ROUND_INTERVAL_NANOS = 100_000_000L;
+    /** Sockets holding less than this are never closed for the budget. */
+    static final long SHED_FLOOR = 64 * 1024;
+    private volatile long lastRoundNanos;
     private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
     // Touched by one shedding round at a time (shedScheduled), which publishes them to the next.
     private long lastLogNanos;
     private long unlogged;
 
-    QueueBudget(long max, Executor executor) {
+    QueueBudget(long max) {
         this.max = max;
         this.lowMark = max - max / 10;
-        this.executor = executor;
+        // A thread of its own: shedding must not wait behind listeners that block the worker pool.
+        this.executor = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "edgesocket-budget");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void shutdown() {
+        executor.shutdownNow();
     }
 
     long max() {
@@ -109,8 +125,10 @@ final class QueueBudget implements dev.edgesocket.zone.QueuedBytes {
     @Override
     public void charge(long bytes) {
         if (total.addAndGet(bytes) > max && bytes > 0 && shedScheduled.compareAndSet(false, true)) {
+            // Rounds are spaced: sockets closed by one give their bytes back within a moment, not at once.
+            long wait = Math.max(0, lastRoundNanos + MIN_ROUND_INTERVAL_NANOS - System.nanoTime());
             try {
-                executor.execute(this::shedRound);
+                executor.schedule(this::shedRound, wait, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 shedScheduled.set(false); // shutting down
             }
@@ -137,6 +155,7 @@ final class QueueBudget implements dev.edgesocket.zone.QueuedBytes {
     /** Closes the largest holders until what they hold brings the total under the low mark. */
     private void shedRound() {
         try {
+            lastRoundNanos = System.nanoTime();
             long excess = total.get() - lowMark;
             if (excess <= 0) {
                 return;
@@ -154,7 +173,9 @@ final class QueueBudget implements dev.edgesocket.zone.QueuedBytes {
             order.sort(Comparator.comparingLong((Integer i) -> held[i]).reversed());
             int closed = 0;
             for (int i : order) {
-                if (excess <= 0 || held[i] <= 0) {
+                // Only sockets that hold enough to matter: bytes the sockets do not hold (a room's messages waiting
+                // for its listeners) are not theirs to give back, and closing small ones for them helps nobody.
+                if (excess <= 0 || held[i] < SHED_FLOOR) {
                     break;
                 }
                 Holder h = all.get(i);

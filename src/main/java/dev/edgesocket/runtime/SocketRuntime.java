@@ -52,7 +52,7 @@ public class SocketRuntime {
         this.closeTimeout = config.closeTimeout();
         long maxQueued = config.limits().maxQueuedBytes().map(m -> m.asLongValue())
                 .orElse(Runtime.getRuntime().maxMemory() / 4);
-        this.budget = new QueueBudget(maxQueued, workers);
+        this.budget = new QueueBudget(maxQueued);
         this.compression = new CompressionBudget(config.limits().compressionRate().asLongValue(),
                 config.limits().serverCompressionRate().asLongValue());
         Gauge.builder("edgesocket.queued.bytes", budget, QueueBudget::total).baseUnit("bytes")
@@ -119,6 +119,7 @@ public class SocketRuntime {
     @PreDestroy
     void close() {
         deflaters.close();
+        budget.shutdown();
     }
 
     WorkerPool workers() {

@@ -22,7 +22,8 @@ final class TokenBucket {
     /** Takes {@code n} tokens, going into debt if need be; returns the nanoseconds until the debt is paid (0: none). */
     synchronized long take(long n, long nowNanos) {
         refill(nowNanos);
-        tokens -= n;
+        // Debt stops at one second's worth: one socket's bombs cannot pause the others (on a shared bucket) for longer.
+        tokens = Math.max(tokens - n, -rate);
         return tokens >= 0 ? 0 : nanosFor(-tokens);
     }
 

@@ -195,6 +195,13 @@ public interface EdgesocketConfig {
         @WithDefault("4096")
         int maxPending();
 
+        /**
+         * What the messages one channel object has waiting may hold, each counted with 128 bytes of overhead; past
+         * it, newer ones are dropped for that object, as past {@code max-pending}.
+         */
+        @WithDefault("8M")
+        MemorySize maxPendingBytes();
+
         /** Channel objects open on this server at once; {@code open} throws past it. */
         @WithDefault("100000")
         int maxOpen();

@@ -60,6 +60,10 @@ class HardeningIT {
                 "edgesocket.zones.hz.path=/hz", "edgesocket.zones.hz.script=echo",
                 "edgesocket.zones.hz.websockets.compression=true", "edgesocket.zones.hz.websockets.idle-timeout=2s",
                 // The calm client answers pings only between attacks: its zone sends none.
+                // A zone whose queue bound and stall timeout are far away: only the closing handshake's own clock acts.
+                "edgesocket.zones.hbig.path=/hbig", "edgesocket.zones.hbig.script=echo",
+                "edgesocket.zones.hbig.websockets.max-buffered-amount=64M",
+                "edgesocket.zones.hbig.websockets.idle-timeout=120s",
                 "edgesocket.zones.calm.path=/calm", "edgesocket.zones.calm.script=echo",
                 "edgesocket.zones.calm.websockets.idle-timeout=0s", "edgesocket.zones.calm.websockets.max-idle=0s",
                 "edgesocket.limits.compression-rate=8M",
@@ -260,6 +264,31 @@ class HardeningIT {
                 assertEquals(size + "Echo: ".length(), text.length);
                 got++;
             }
+        }
+    }
+
+    /**
+     * A client that sends its close frame and then never reads leaves our answer stuck behind the replies it did not
+     * read: it gets close-timeout (5 s) to take it, then the connection is reset, instead of holding its socket, its
+     * queue and its zone place for ever.
+     */
+    @Test
+    void aClientThatClosesAndThenDoesNotReadIsDroppedAfterTheCloseTimeout() throws Exception {
+        double before = closes("hbig", "1000");
+        byte[] text = new byte[8 * 1024];
+        Arrays.fill(text, (byte) 'x');
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        for (int i = 0; i < 1024; i++) { // 8 MiB of echoes: more than loopback's kernel buffers take
+            burst.writeBytes(RawClient.frame(true, 0, RawClient.TEXT, text, true));
+        }
+        burst.writeBytes(RawClient.closeFrame(1000, "bye"));
+        try (RawClient client = RawClient.openSmallWindow(base, SMALL_WINDOW)) {
+            client.upgrade(base, "/hbig", Map.of());
+            client.sendRaw(burst.toByteArray());
+            long start = System.nanoTime();
+            awaitCloses("hbig", before + 1, "1000");
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(seconds <= 9, "dropped " + seconds + " s after its close frame");
         }
     }
 
