@@ -55,6 +55,9 @@ public interface EdgesocketConfig {
     /** JavaScript and TypeScript zones (a zone whose script is {@code file:...} or {@code classpath:...}). */
     JsConfig js();
 
+    /** The demo zones ({@code /echo}, {@code /chat}, {@code /echo-ts}, {@code /chat-js}, {@code /room-ts}). */
+    ExamplesConfig examples();
+
     interface ZoneConfig {
 
         /** The path the zone answers, e.g. {@code /echo}. */
@@ -218,6 +221,16 @@ public interface EdgesocketConfig {
          */
         @WithDefault("1s")
         Duration maxCallbackTime();
+    }
+
+    interface ExamplesConfig {
+
+        /**
+         * Serve the demo zones, defined in {@code edgesocket-examples.properties}. On in the dev and test profiles
+         * (application.properties); off in production, which serves only the zones its operator configured.
+         */
+        @WithDefault("false")
+        boolean enabled();
     }
 
     enum Dispatch {
