@@ -251,13 +251,7 @@ public class RedisChannels implements ChannelTransport {
             droppedAway.increment();
             return;
         }
-        byte[] bytes = data instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : (byte[]) data;
-        byte[] payload = new byte[2 + nodeBytes.length + bytes.length];
-        payload[0] = data instanceof String ? TEXT : BINARY;
-        payload[1] = (byte) nodeBytes.length;
-        System.arraycopy(nodeBytes, 0, payload, 2, nodeBytes.length);
-        System.arraycopy(bytes, 0, payload, 2 + nodeBytes.length, bytes.length);
-        Request request = Request.cmd(Command.PUBLISH).arg(channelKey(name)).arg(Buffer.buffer(payload));
+        Request request = publishRequest(name, data);
         synchronized (unpublished) {
             if (unpublished.size() >= maxUnpublished) {
                 droppedUnpublished.increment();
@@ -270,6 +264,39 @@ public class RedisChannels implements ChannelTransport {
             publishing = true;
         }
         publishNext();
+    }
+
+    /**
+     * A backend post, on its own rather than in the queue, so that its answer can say whether Redis took it.
+     * Refused while the link is down: the caller then delivers it nowhere, and a retry cannot duplicate it.
+     */
+    @Override
+    public CompletionStage<Void> publishConfirmed(String name, Object data) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!link.up()) {
+            done.completeExceptionally(new IllegalStateException(away(link.lastProblem())));
+            return done;
+        }
+        link.batch(List.of(publishRequest(name, data))).subscribe().with(ok -> done.complete(null),
+                failure -> done.completeExceptionally(new IllegalStateException(away(RedisLink.describe(failure)),
+                        failure)));
+        return done;
+    }
+
+    private static String away(String problem) {
+        return "Redis cannot be reached (" + problem + "), so the message was not posted on any server, this one "
+                + "included. Post it again when Redis is back.";
+    }
+
+    /** PUBLISH of one post: its kind, this server's id (so that it skips its own) and the data. */
+    private Request publishRequest(String name, Object data) {
+        byte[] bytes = data instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : (byte[]) data;
+        byte[] payload = new byte[2 + nodeBytes.length + bytes.length];
+        payload[0] = data instanceof String ? TEXT : BINARY;
+        payload[1] = (byte) nodeBytes.length;
+        System.arraycopy(nodeBytes, 0, payload, 2, nodeBytes.length);
+        System.arraycopy(bytes, 0, payload, 2 + nodeBytes.length, bytes.length);
+        return Request.cmd(Command.PUBLISH).arg(channelKey(name)).arg(Buffer.buffer(payload));
     }
 
     /** Sends what waits, one pipelined batch at a time, so posts leave in the order they were made. */

@@ -207,6 +207,15 @@ class ChannelsClusterIT {
             HttpResponse<String> list = cluster.get(n(1), "/api/channels");
             assertEquals(200, status(list));
             assertTrue(json(list).path("problem").asText().contains("Redis"), list.body());
+            // A backend post could reach this server only: refused with a sentence, and delivered nowhere, so that
+            // a retry once Redis is back does not deliver it twice (issue 19, item 8).
+            HttpResponse<String> posted = cluster.post(n(1), "/api/channels/room:outage", "application/json",
+                    "{\"type\":\"message\",\"user\":\"system\",\"text\":\"backend during the outage\"}");
+            assertEquals(503, status(posted), posted == null ? "no answer" : posted.body());
+            assertTrue(json(posted).path("message").asText().contains("Redis cannot be reached"), posted.body());
+            ada.send("local marker");
+            assertEquals("local marker", nextMessage(ann).path("text").asText(),
+                    "Ann, on the server that refused the post, did not get it");
         } finally {
             cluster.redis.restart();
         }
