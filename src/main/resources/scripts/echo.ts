@@ -1,4 +1,5 @@
-// Bunny's WebSocket Quickstart, unchanged: the TypeScript echo zone at /echo-ts.
+// Bunny's WebSocket Quickstart: the TypeScript echo zone at /echo-ts. One change: each message is logged with
+// console.debug (DEBUG), not console.log, so that a flood of messages is no flood of log lines.
 import * as BunnySDK from "@bunny.net/edgescript-sdk";
 
 BunnySDK.net.http.serve(async (request: Request): Promise<Response> => {
@@ -10,11 +11,11 @@ BunnySDK.net.http.serve(async (request: Request): Promise<Response> => {
 
   socket.addEventListener("message", (event: MessageEvent) => {
     if (typeof event.data === "string") {
-      console.log(`Received: ${abbreviate(event.data)}`);
+      console.debug(`Received: ${abbreviate(event.data)}`);
       socket.send(`Echo: ${event.data}`);
     } else {
       const bytes = event.data as ArrayBuffer;
-      console.log(`Received: ${bytes.byteLength} bytes`);
+      console.debug(`Received: ${bytes.byteLength} bytes`);
       socket.send(bytes); // binary comes back as binary, byte for byte
     }
   });

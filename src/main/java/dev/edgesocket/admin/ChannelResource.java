@@ -55,22 +55,26 @@ public class ChannelResource {
     @Operation(summary = "Post a message to a channel on every server",
             description = "The body goes to every open BroadcastChannel object of that name, on every server, as "
                     + "one message: binary for application/octet-stream, text (UTF-8) for any other type. Delivery "
-                    + "is at most once; 202 means the message was handed to this server's objects and to Redis.")
+                    + "is at most once; 202 means Redis took the message and this server's objects have it. In "
+                    + "cluster mode, while Redis cannot be reached the post is refused with 503 and delivered nowhere, "
+                    + "not even here, so posting it again later does not duplicate it.")
     @RequestBody(content = { @Content(mediaType = "text/plain"), @Content(mediaType = "application/octet-stream") })
     @APIResponse(responseCode = "202", description = "Posted",
             content = @Content(schema = @Schema(implementation = Posted.class)))
     @APIResponse(responseCode = "400", description = "Bad channel name, body too large or not UTF-8 text",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Response post(@PathParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+    @APIResponse(responseCode = "503", description = "Cluster mode: Redis cannot be reached; nothing was delivered",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public CompletionStage<Response> post(@PathParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             byte[] body) {
         String problem = ChannelNames.problem(name);
         if (problem != null) {
-            return bad(problem);
+            return done(bad(problem));
         }
         byte[] bytes = body == null ? new byte[0] : body;
         if (bytes.length > channels.maxMessageSize()) {
-            return bad("A message of " + bytes.length + " bytes is larger than edgesocket.channels.max-message-size ("
-                    + channels.maxMessageSize() + " bytes).");
+            return done(bad("A message of " + bytes.length + " bytes is larger than edgesocket.channels.max-message-size ("
+                    + channels.maxMessageSize() + " bytes)."));
         }
         boolean binary = contentType != null
                 && contentType.toLowerCase(java.util.Locale.ROOT).startsWith(MediaType.APPLICATION_OCTET_STREAM);
@@ -80,11 +84,24 @@ public class ChannelResource {
                 data = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
             } catch (CharacterCodingException e) {
-                return bad("The body is not UTF-8 text; send binary messages as application/octet-stream.");
+                return done(bad("The body is not UTF-8 text; send binary messages as application/octet-stream."));
             }
         }
-        channels.publish(name, data);
-        return Response.accepted(new Posted(name, bytes.length, binary)).build();
+        Posted posted = new Posted(name, bytes.length, binary);
+        return channels.publish(name, data).handle((ok, failure) -> failure == null
+                ? Response.accepted(posted).build()
+                : Response.status(503).entity(ApiError.of(sentence(failure))).type(MediaType.APPLICATION_JSON).build());
+    }
+
+    /** The transport's own sentence, from under the CompletionException that carries it. */
+    private static String sentence(Throwable failure) {
+        Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return t.getMessage();
+    }
+
+    private static CompletionStage<Response> done(Response response) {
+        return java.util.concurrent.CompletableFuture.completedFuture(response);
     }
 
     @GET

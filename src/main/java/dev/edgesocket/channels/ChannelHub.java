@@ -166,15 +166,20 @@ public class ChannelHub implements BroadcastChannels {
         transport.publish(topic.name(), data);
     }
 
-    /** A post from the backend (HTTP): every object of the name on every server. */
-    public void publish(String name, Object data) {
+    /**
+     * A post from the backend (HTTP): every object of the name on every server, or on none. It goes to the other
+     * servers first and to this server's objects once the transport took it, so that a post refused while Redis
+     * is away (the stage fails with a sentence) reached no one and can be made again without a duplicate.
+     */
+    public CompletionStage<Void> publish(String name, Object data) {
         ChannelNames.check(name);
-        posts.increment();
-        Topic topic = topics.get(name);
-        if (topic != null) {
-            fanOut(topic.members(), null, data);
-        }
-        transport.publish(name, data);
+        return transport.publishConfirmed(name, data).thenRun(() -> {
+            posts.increment();
+            Topic topic = topics.get(name);
+            if (topic != null) {
+                fanOut(topic.members(), null, data);
+            }
+        });
     }
 
     private void deliverRemote(String name, Object data) {

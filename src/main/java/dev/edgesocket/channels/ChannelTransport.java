@@ -29,6 +29,12 @@ interface ChannelTransport {
     void publish(String name, Object data);
 
     /**
+     * Sends one backend post to the other servers and completes once the transport took it; fails at once, having
+     * sent nothing, when the other servers cannot be reached (with a sentence saying so).
+     */
+    CompletionStage<Void> publishConfirmed(String name, Object data);
+
+    /**
      * The channel objects open on each other server (by node, then by name), as each last reported them; empty
      * on a single node. Fails when the other servers cannot be asked.
      */
@@ -55,6 +61,11 @@ interface ChannelTransport {
 
         @Override
         public void publish(String name, Object data) {
+        }
+
+        @Override
+        public CompletionStage<Void> publishConfirmed(String name, Object data) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
 
         @Override

@@ -39,7 +39,9 @@ import io.vertx.mutiny.redis.client.Response;
  * <ul>
  * <li>One connection of this server's own subscribes to {@code P bc:NAME} for every name that has a channel
  * object here (reference-counted by the hub: SUBSCRIBE at the first, UNSUBSCRIBE after the last), never one
- * per socket. When it ends (Redis away), it is opened again every second and subscribes to every name again.</li>
+ * per socket. When it ends (Redis away), it is opened again every second and subscribes to every name again.
+ * Every SUBSCRIBE and UNSUBSCRIBE, the reconnect's snapshot included, is decided under one lock and written from
+ * one event loop in that order, so a name left while the snapshot was taken is never left subscribed.</li>
  * <li>Every post is published once, in order: posts queue (at most {@code max-unpublished}) and go out in
  * pipelined batches, one batch in flight. While Redis is away posts are not queued: they reach this server's
  * objects only (delivery is at most once).</li>
@@ -64,7 +66,7 @@ public class RedisChannels implements ChannelTransport {
     private final String prefix;
     private final Duration nodeTimeout;
     private final int maxUnpublished;
-    private final Set<String> names = ConcurrentHashMap.newKeySet();
+    private final Set<String> names = ConcurrentHashMap.newKeySet(); // changed under this object's lock
     private final ArrayDeque<Request> unpublished = new ArrayDeque<>();
     private final Counter droppedUnpublished;
     private final Counter droppedAway;
@@ -78,6 +80,9 @@ public class RedisChannels implements ChannelTransport {
     private boolean subscriberLost;
     private long reconnectTimer = -1;
     private long reportTimer = -1;
+    // The one event loop that writes every SUBSCRIBE and UNSUBSCRIBE: tasks queued in order under the lock run in
+    // that order, whichever threads queued them (direct writes from several threads could overtake each other).
+    private io.vertx.core.Context subscriptions;
 
     @Inject
     public RedisChannels(RedisLink link, NodeIdentity identity, EdgesocketConfig config, Vertx vertx,
@@ -118,6 +123,7 @@ public class RedisChannels implements ChannelTransport {
     public void start(Receiver receiver, Supplier<Map<String, Integer>> localCounts) {
         this.receiver = receiver;
         this.localCounts = localCounts;
+        this.subscriptions = vertx.getOrCreateContext();
         connect();
         reconnectTimer = vertx.setPeriodic(1000, id -> {
             if (subscriber == null) {
@@ -144,6 +150,7 @@ public class RedisChannels implements ChannelTransport {
             });
             connection.endHandler(() -> lostSubscriber(connection));
             boolean wasLost;
+            List<String> all;
             synchronized (this) {
                 connecting = false;
                 if (stopped) {
@@ -153,10 +160,12 @@ public class RedisChannels implements ChannelTransport {
                 subscriber = connection;
                 wasLost = subscriberLost;
                 subscriberLost = false;
-            }
-            List<String> all = new ArrayList<>(names);
-            for (int i = 0; i < all.size(); i += 1000) {
-                send(connection, Command.SUBSCRIBE, all.subList(i, Math.min(all.size(), i + 1000)));
+                // The snapshot and its SUBSCRIBE are queued under the lock: a name left before is not in it, and
+                // one left after is UNSUBSCRIBEd behind it.
+                all = new ArrayList<>(names);
+                for (int i = 0; i < all.size(); i += 1000) {
+                    queue(connection, Command.SUBSCRIBE, List.copyOf(all.subList(i, Math.min(all.size(), i + 1000))));
+                }
             }
             if (wasLost) {
                 LOG.infof("Channels of node '%s' are linked to Redis again: %d names subscribed", node, all.size());
@@ -185,21 +194,24 @@ public class RedisChannels implements ChannelTransport {
     }
 
     @Override
-    public void joined(String name) {
+    public synchronized void joined(String name) {
         names.add(name);
-        RedisConnection connection = subscriber;
-        if (connection != null) {
-            send(connection, Command.SUBSCRIBE, List.of(name));
+        if (subscriber != null) {
+            queue(subscriber, Command.SUBSCRIBE, List.of(name));
         }
     }
 
     @Override
-    public void left(String name) {
+    public synchronized void left(String name) {
         names.remove(name);
-        RedisConnection connection = subscriber;
-        if (connection != null) {
-            send(connection, Command.UNSUBSCRIBE, List.of(name));
+        if (subscriber != null) {
+            queue(subscriber, Command.UNSUBSCRIBE, List.of(name));
         }
+    }
+
+    /** Queues a command on the subscriptions' event loop; called under the lock, so queued in decision order. */
+    private void queue(RedisConnection connection, Command command, List<String> channelNames) {
+        subscriptions.runOnContext(v -> send(connection, command, channelNames));
     }
 
     private void send(RedisConnection connection, Command command, List<String> channelNames) {
@@ -251,13 +263,7 @@ public class RedisChannels implements ChannelTransport {
             droppedAway.increment();
             return;
         }
-        byte[] bytes = data instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : (byte[]) data;
-        byte[] payload = new byte[2 + nodeBytes.length + bytes.length];
-        payload[0] = data instanceof String ? TEXT : BINARY;
-        payload[1] = (byte) nodeBytes.length;
-        System.arraycopy(nodeBytes, 0, payload, 2, nodeBytes.length);
-        System.arraycopy(bytes, 0, payload, 2 + nodeBytes.length, bytes.length);
-        Request request = Request.cmd(Command.PUBLISH).arg(channelKey(name)).arg(Buffer.buffer(payload));
+        Request request = publishRequest(name, data);
         synchronized (unpublished) {
             if (unpublished.size() >= maxUnpublished) {
                 droppedUnpublished.increment();
@@ -270,6 +276,39 @@ public class RedisChannels implements ChannelTransport {
             publishing = true;
         }
         publishNext();
+    }
+
+    /**
+     * A backend post, on its own rather than in the queue, so that its answer can say whether Redis took it.
+     * Refused while the link is down: the caller then delivers it nowhere, and a retry cannot duplicate it.
+     */
+    @Override
+    public CompletionStage<Void> publishConfirmed(String name, Object data) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!link.up()) {
+            done.completeExceptionally(new IllegalStateException(away(link.lastProblem())));
+            return done;
+        }
+        link.batch(List.of(publishRequest(name, data))).subscribe().with(ok -> done.complete(null),
+                failure -> done.completeExceptionally(new IllegalStateException(away(RedisLink.describe(failure)),
+                        failure)));
+        return done;
+    }
+
+    private static String away(String problem) {
+        return "Redis cannot be reached (" + problem + "), so the message was not posted on any server, this one "
+                + "included. Post it again when Redis is back.";
+    }
+
+    /** PUBLISH of one post: its kind, this server's id (so that it skips its own) and the data. */
+    private Request publishRequest(String name, Object data) {
+        byte[] bytes = data instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : (byte[]) data;
+        byte[] payload = new byte[2 + nodeBytes.length + bytes.length];
+        payload[0] = data instanceof String ? TEXT : BINARY;
+        payload[1] = (byte) nodeBytes.length;
+        System.arraycopy(nodeBytes, 0, payload, 2, nodeBytes.length);
+        System.arraycopy(bytes, 0, payload, 2 + nodeBytes.length, bytes.length);
+        return Request.cmd(Command.PUBLISH).arg(channelKey(name)).arg(Buffer.buffer(payload));
     }
 
     /** Sends what waits, one pipelined batch at a time, so posts leave in the order they were made. */

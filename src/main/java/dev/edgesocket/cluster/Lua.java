@@ -115,35 +115,65 @@ final class Lua {
 
     /**
      * A change of a zone's settings. KEYS: zone overrides. ARGV: settings channel, zone, closeExisting
-     * ("true"/"false"), then setting and JSON value pairs. Stores the fields, tells every node (the
-     * notification carries the zone's whole overrides), and returns the overrides as JSON.
+     * ("true"/"false"), then setting and JSON value pairs. Stores the fields and a new version of the zone's
+     * overrides (field {@code #version}), tells every node (the notification carries the zone's whole overrides
+     * and that version), and returns the overrides as JSON and the version.
+     * <p>
+     * The version orders what nodes apply: a read produced before this change but arriving after its
+     * notification has a lower one, and is not laid back on. It is the later of the last version plus one and
+     * Redis' clock in microseconds, so it grows even across a Redis that restarted empty (see OVERRIDES).
      */
     static final Script CHANGE = Script.of("change", """
             for i = 4, #ARGV, 2 do
               redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
             end
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+            local last = tonumber(redis.call('HGET', KEYS[1], '#version')) or 0
+            local version = string.format('%.0f', math.max(last + 1, now))
+            redis.call('HSET', KEYS[1], '#version', version)
             local all = redis.call('HGETALL', KEYS[1])
             local parts = {}
             for i = 1, #all, 2 do
-              table.insert(parts, cjson.encode(all[i]) .. ':' .. all[i + 1])
+              if all[i] ~= '#version' then
+                table.insert(parts, cjson.encode(all[i]) .. ':' .. all[i + 1])
+              end
             end
             local overrides = '{' .. table.concat(parts, ',') .. '}'
             redis.call('PUBLISH', ARGV[1], '{"zone":' .. cjson.encode(ARGV[2]) .. ',"closeExisting":' .. ARGV[3]
-              .. ',"overrides":' .. overrides .. '}')
-            return overrides
+              .. ',"version":' .. version .. ',"overrides":' .. overrides .. '}')
+            return {overrides, version}
             """);
 
-    /** Every zone's overrides. ARGV: key prefix, then zone names. Returns zone, overrides JSON pairs. */
+    /**
+     * Every zone's overrides. ARGV: key prefix, then zone names. Returns zone, overrides JSON, version triples.
+     * A zone without a version (never changed, or a Redis that restarted empty) gets Redis' clock as its
+     * version here, so that this read is newer than anything applied before the data was lost, and older than
+     * any change that follows.
+     */
     static final Script OVERRIDES = Script.of("overrides", """
             local out = {}
+            local t = redis.call('TIME')
+            local now = string.format('%.0f', tonumber(t[1]) * 1000000 + tonumber(t[2]))
             for i = 2, #ARGV do
-              local all = redis.call('HGETALL', ARGV[1] .. 'zone:' .. ARGV[i] .. ':overrides')
+              local key = ARGV[1] .. 'zone:' .. ARGV[i] .. ':overrides'
+              local all = redis.call('HGETALL', key)
               local parts = {}
+              local version = nil
               for j = 1, #all, 2 do
-                table.insert(parts, cjson.encode(all[j]) .. ':' .. all[j + 1])
+                if all[j] == '#version' then
+                  version = all[j + 1]
+                else
+                  table.insert(parts, cjson.encode(all[j]) .. ':' .. all[j + 1])
+                end
+              end
+              if not version then
+                version = now
+                redis.call('HSET', key, '#version', version)
               end
               table.insert(out, ARGV[i])
               table.insert(out, '{' .. table.concat(parts, ',') .. '}')
+              table.insert(out, version)
             end
             return out
             """);

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -46,8 +45,9 @@ public class RedisSettingsStore implements SettingsStore {
     private final ZoneRegistry zones;
     private final SettingsRules rules;
     private final ObjectMapper json;
-    // The last overrides seen per zone, to apply only changes and to warn once about bad stored values.
-    private final Map<String, String> applied = new ConcurrentHashMap<>();
+    // The last overrides applied per zone and their version: only newer ones are applied, and bad stored values
+    // are warned about once.
+    private final OverridesVersions applied = new OverridesVersions();
 
     @Inject
     public RedisSettingsStore(RedisLink link, EdgesocketConfig config, ZoneRegistry zones, SettingsRules rules,
@@ -75,9 +75,9 @@ public class RedisSettingsStore implements SettingsStore {
             args.add(field.getKey());
             args.add(field.getValue().toString());
         }
-        link.eval(Lua.CHANGE, List.of(keys.overrides(zone.name())), args).subscribe().with(overrides -> {
+        link.eval(Lua.CHANGE, List.of(keys.overrides(zone.name())), args).subscribe().with(reply -> {
             try {
-                done.complete(apply(zone, overrides.toString(), false));
+                done.complete(apply(zone, reply.get(0).toString(), reply.get(1).toLong(), false));
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
             }
@@ -92,7 +92,7 @@ public class RedisSettingsStore implements SettingsStore {
                 + "server. Try again when it is back.", cause);
     }
 
-    /** A notification from another node (or our own): {@code {"zone", "closeExisting", "overrides"}}. */
+    /** A notification from another node (or our own): {@code {"zone", "closeExisting", "version", "overrides"}}. */
     void onNotification(String message) {
         try {
             JsonNode note = json.readTree(message);
@@ -100,7 +100,8 @@ public class RedisSettingsStore implements SettingsStore {
             if (zone == null) {
                 return; // a zone this node's configuration does not have
             }
-            ZoneSettings settings = apply(zone, note.get("overrides").toString(), true);
+            ZoneSettings settings = apply(zone, note.get("overrides").toString(),
+                    note.path("version").asLong(OverridesVersions.UNVERSIONED), true);
             if (note.path("closeExisting").asBoolean() && !settings.enabled()) {
                 for (ZoneSocket socket : zone.openSockets()) {
                     socket.close(1001, CLOSE_REASON);
@@ -117,41 +118,48 @@ public class RedisSettingsStore implements SettingsStore {
         args.add(keys.prefix());
         zones.all().forEach(z -> args.add(z.name()));
         return link.eval(Lua.OVERRIDES, List.of(), args).invoke(reply -> {
-            for (int i = 0; i + 1 < reply.size(); i += 2) {
+            for (int i = 0; i + 2 < reply.size(); i += 3) {
                 String overrides = reply.get(i + 1).toString();
-                zones.named(reply.get(i).toString()).ifPresent(zone -> apply(zone, overrides, true));
+                long version = reply.get(i + 2).toLong();
+                zones.named(reply.get(i).toString()).ifPresent(zone -> apply(zone, overrides, version, true));
             }
         }).replaceWithVoid();
     }
 
-    /** Lays stored overrides over the zone's baseline and swaps its settings when they changed. */
-    private ZoneSettings apply(Zone zone, String overridesJson, boolean log) {
-        String before = applied.get(zone.name());
-        if (overridesJson.equals(before)) {
-            return zone.settings();
-        }
-        JsonNode overrides;
-        try {
-            overrides = json.readTree(overridesJson);
-        } catch (Exception e) {
-            throw new IllegalStateException("The stored settings of zone '" + zone.name() + "' are not JSON: " + overridesJson, e);
-        }
-        Map<String, String> problems = rules.problems(overrides);
-        if (!problems.isEmpty()) {
-            if (applied.put(zone.name(), overridesJson) == null || !overridesJson.equals(before)) {
+    /**
+     * Lays stored overrides over the zone's baseline and swaps its settings, unless a newer version of them is
+     * already applied (a reply overtaken by a later change's notification) or they are the same.
+     */
+    private ZoneSettings apply(Zone zone, String overridesJson, long version, boolean log) {
+        synchronized (zone) { // one reply of a zone at a time: the version check and the swap go together
+            String before = applied.lastOverrides(zone.name());
+            if (!applied.isNewer(zone.name(), version, overridesJson)) {
+                return zone.settings();
+            }
+            if (overridesJson.equals(before)) {
+                applied.applied(zone.name(), version, overridesJson);
+                return zone.settings();
+            }
+            JsonNode overrides;
+            try {
+                overrides = json.readTree(overridesJson);
+            } catch (Exception e) {
+                throw new IllegalStateException("The stored settings of zone '" + zone.name() + "' are not JSON: "
+                        + overridesJson, e);
+            }
+            Map<String, String> problems = rules.problems(overrides);
+            applied.applied(zone.name(), version, overridesJson); // bad values too: warned about once
+            if (!problems.isEmpty()) {
                 LOG.warnf("Zone '%s' keeps its settings: the cluster's stored changes %s have bad values %s",
                         zone.name(), overridesJson, problems);
+                return zone.settings();
             }
-            return zone.settings();
-        }
-        ZoneSettings next = rules.apply(zone.baseline(), overrides);
-        synchronized (zone) {
+            ZoneSettings next = rules.apply(zone.baseline(), overrides);
             zone.replaceSettings(next);
+            if (log && !(overrides instanceof ObjectNode o && o.isEmpty() && before == null)) {
+                LOG.infof("Zone '%s' takes the cluster's changed settings: %s", zone.name(), overridesJson);
+            }
+            return next;
         }
-        applied.put(zone.name(), overridesJson);
-        if (log && !(overrides instanceof ObjectNode o && o.isEmpty() && before == null)) {
-            LOG.infof("Zone '%s' takes the cluster's changed settings: %s", zone.name(), overridesJson);
-        }
-        return next;
     }
 }

@@ -25,13 +25,14 @@ public class EchoScript implements EdgeScript {
         WebSocket socket = upgrade.socket();
 
         socket.addEventListener(EventType.OPEN, event -> LOG.info("Client connected"));
+        // Each message at DEBUG: at INFO a flood of tiny messages becomes a flood of log lines (issue 19).
         socket.addEventListener(EventType.MESSAGE, event -> {
             if (event.data() instanceof String text) {
-                LOG.infof("Received: %s", abbreviate(text));
+                LOG.debugf("Received: %s", abbreviate(text));
                 socket.send("Echo: " + text);
             } else {
                 byte[] bytes = (byte[]) event.data();
-                LOG.infof("Received: %d bytes", bytes.length);
+                LOG.debugf("Received: %d bytes", bytes.length);
                 socket.send(bytes); // binary comes back as binary, byte for byte
             }
         });

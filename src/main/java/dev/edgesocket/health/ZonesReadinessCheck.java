@@ -27,7 +27,7 @@ public class ZonesReadinessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         boolean draining = drain.draining();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("zones")
-                .status(!draining && !zones.all().isEmpty())
+                .status(!draining) // no zones is a valid, ready server (DECISIONS.md)
                 .withData("draining", draining)
                 .withData("zones", zones.all().size());
         for (Zone zone : zones.all()) {

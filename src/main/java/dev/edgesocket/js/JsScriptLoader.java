@@ -49,6 +49,8 @@ public class JsScriptLoader implements ScriptLoader {
     private Engine engine;
     private Source runtimeSource;
     private TypeScriptCompiler compiler;
+    // Opened once per process, so an untrusted directory is reported by one WARN (null until a script loads).
+    private TranspileCache cache;
     private ScheduledExecutorService watchdog;
 
     // BroadcastChannel for scripts: created on a script's first `new BroadcastChannel(...)`.
@@ -70,8 +72,11 @@ public class JsScriptLoader implements ScriptLoader {
             return Optional.empty();
         }
         ScriptSource source = ScriptSource.read(zone, spec);
+        if (cache == null) {
+            cache = TranspileCache.open(Path.of(System.getProperty("java.io.tmpdir"), "edgesocket-ts-cache"));
+        }
         if (compiler == null) {
-            compiler = new TypeScriptCompiler(Path.of(System.getProperty("java.io.tmpdir"), "edgesocket-ts-cache"));
+            compiler = new TypeScriptCompiler(cache);
         }
         TypeScriptCompiler.Output output = compiler.compile(source);
         start();

@@ -3,12 +3,10 @@ package dev.edgesocket.js;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
@@ -23,8 +21,8 @@ import org.jboss.logging.Logger;
  * Types are erased, nothing is type-checked; a syntax error stops the load with the script's line.
  * <p>
  * The compiler is loaded once, when the first script needs it, and closed with {@link #close()} after the zones
- * are loaded. Results are cached per file content on disk ({@code java.io.tmpdir}), so a restart with the same
- * scripts does not load the compiler at all.
+ * are loaded. Results are cached per file content on disk ({@link TranspileCache}, a directory only this server's
+ * user can write), so a restart with the same scripts does not load the compiler at all.
  */
 final class TypeScriptCompiler implements AutoCloseable {
 
@@ -61,26 +59,24 @@ final class TypeScriptCompiler implements AutoCloseable {
     record Output(String code, SourceLines lines) {
     }
 
-    private final Path cacheDir;
+    private final TranspileCache cache;
     private Engine engine;
     private Context context;
     private Value transpile;
 
-    TypeScriptCompiler(Path cacheDir) {
-        this.cacheDir = cacheDir;
+    TypeScriptCompiler(TranspileCache cache) {
+        this.cache = cache;
     }
 
     /** The script as CommonJS; throws {@link IllegalStateException} with file:line:column for a syntax error. */
     Output compile(ScriptSource source) {
         String key = key(source);
-        Path code = cacheDir.resolve(key + ".js");
-        Path map = cacheDir.resolve(key + ".map");
-        try {
-            if (Files.isRegularFile(code) && Files.isRegularFile(map)) {
-                return new Output(Files.readString(code), SourceLines.fromMappings(Files.readString(map)));
-            }
-        } catch (IOException e) {
-            LOG.debugf("Transpile cache unreadable (%s); transpiling %s again", e.getMessage(), source.name());
+        String code = key + ".js";
+        String map = key + ".map";
+        Optional<String> cachedCode = cache.read(code);
+        Optional<String> cachedMap = cachedCode.isPresent() ? cache.read(map) : Optional.empty();
+        if (cachedCode.isPresent() && cachedMap.isPresent()) {
+            return new Output(cachedCode.get(), SourceLines.fromMappings(cachedMap.get()));
         }
         long start = System.nanoTime();
         Value result;
@@ -95,20 +91,9 @@ final class TypeScriptCompiler implements AutoCloseable {
         String text = result.getMember("code").asString();
         String mappings = result.getMember("mappings").asString();
         LOG.infof("Transpiled %s in %d ms", source.name(), (System.nanoTime() - start) / 1_000_000);
-        store(code, text);
-        store(map, mappings);
+        cache.write(code, text);
+        cache.write(map, mappings);
         return new Output(text, SourceLines.fromMappings(mappings));
-    }
-
-    private void store(Path file, String text) {
-        try {
-            Files.createDirectories(cacheDir);
-            Path tmp = Files.createTempFile(cacheDir, "part", ".tmp");
-            Files.writeString(tmp, text);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            LOG.debugf("Transpile cache not written (%s)", e.getMessage());
-        }
     }
 
     private Value transpiler() {

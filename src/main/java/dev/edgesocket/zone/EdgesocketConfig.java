@@ -58,6 +58,9 @@ public interface EdgesocketConfig {
     /** What all sockets together may cost the server: queued bytes and compression work. */
     LimitsConfig limits();
 
+    /** The demo zones ({@code /echo}, {@code /chat}, {@code /echo-ts}, {@code /chat-js}, {@code /room-ts}). */
+    ExamplesConfig examples();
+
     interface ZoneConfig {
 
         /** The path the zone answers, e.g. {@code /echo}. */
@@ -250,6 +253,16 @@ public interface EdgesocketConfig {
          */
         @WithDefault("1s")
         Duration maxCallbackTime();
+    }
+
+    interface ExamplesConfig {
+
+        /**
+         * Serve the demo zones, defined in {@code edgesocket-examples.properties}. On in the dev and test profiles
+         * (application.properties); off in production, which serves only the zones its operator configured.
+         */
+        @WithDefault("false")
+        boolean enabled();
     }
 
     enum Dispatch {

@@ -26,6 +26,9 @@ import dev.edgesocket.api.EdgeScript;
 public class ZoneRegistry {
 
     private static final Logger LOG = Logger.getLogger(ZoneRegistry.class);
+    static final String NO_ZONES = "No zones are configured, so no WebSocket is served: add one with "
+            + "edgesocket.zones.\"<name>\".path=/<path> and edgesocket.zones.\"<name>\".script=<script> (README, "
+            + "Configuration), or set edgesocket.examples.enabled=true to serve the demo zones (/echo, /chat, ...)";
 
     private final Map<String, Zone> byName;
     private final Map<String, Zone> byPath;
@@ -59,6 +62,10 @@ public class ZoneRegistry {
                     loaded.dispatch().name().toLowerCase().replace('_', '-'));
         });
         loaders.forEach(ScriptLoader::loaded);
+        if (names.isEmpty()) {
+            // A packaged server serves only what its operator configured: say, once, how to get something served.
+            LOG.info(NO_ZONES);
+        }
         this.byName = Collections.unmodifiableMap(names);
         this.byPath = Map.copyOf(paths);
     }

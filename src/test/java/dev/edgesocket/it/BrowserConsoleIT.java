@@ -26,7 +26,7 @@ class BrowserConsoleIT {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("edgesocket.zones.\"echo\".websockets.subprotocols", "v2.echo,v1.echo",
-                    "edgesocket.admin.api-key", "console-key");
+                    "edgesocket.admin.api-key", "console-key", "edgesocket.examples.enabled", "true");
         }
     }
 

@@ -8,9 +8,11 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.quarkus.test.junit.TestProfile;
 
 /** Chromium's own WebSocket client (headless, via playwright-core) against the TypeScript echo zone. */
 @QuarkusIntegrationTest
+@TestProfile(ExamplesOn.class)
 class BrowserJsZoneIT {
 
     @TestHTTPResource("/")

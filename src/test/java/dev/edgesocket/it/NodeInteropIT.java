@@ -11,12 +11,14 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.quarkus.test.junit.TestProfile;
 
 /**
  * Node's {@code ws} client against the packaged server: echo, binary, fragments, close codes, 1009, 426; against
  * the Java echo zone and the TypeScript one (scripts/echo.ts on GraalJS).
  */
 @QuarkusIntegrationTest
+@TestProfile(ExamplesOn.class)
 class NodeInteropIT {
 
     @TestHTTPResource("/")

@@ -33,19 +33,35 @@ final class PackagedServer implements AutoCloseable {
         this.port = port;
     }
 
+    /** The demo zones are off in a packaged server; most ITs exercise them, so they are turned on unless said. */
+    static final String EXAMPLES_ON = "-Dedgesocket.examples.enabled=true";
+
     static PackagedServer start(Path log, String... systemProperties) throws IOException {
         return start(log, Map.of(), null, systemProperties);
     }
 
     /**
      * Starts the jar with extra environment variables and, unless null, in {@code workDir} (where Quarkus reads
-     * {@code config/application.properties}).
+     * {@code config/application.properties}), with the demo zones on.
      */
     static PackagedServer start(Path log, Map<String, String> env, Path workDir, String... systemProperties) throws IOException {
+        return launch(log, env, workDir, true, systemProperties);
+    }
+
+    /** Starts the jar as it ships: no setting but the port, so the demo zones are off. */
+    static PackagedServer startAsShipped(Path log) throws IOException {
+        return launch(log, Map.of(), null, false);
+    }
+
+    private static PackagedServer launch(Path log, Map<String, String> env, Path workDir, boolean examples,
+            String... systemProperties) throws IOException {
         int port = freePort();
         // The JDK that runs the tests (21 or newer, which .ci/run picks), not whatever "java" is on the PATH.
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Dquarkus.http.port=" + port));
+        if (examples) {
+            command.add(EXAMPLES_ON); // before the caller's, so that a test may still turn them off
+        }
         for (String property : systemProperties) {
             command.add(property.startsWith("-") ? property : "-D" + property); // a JVM option as it is
         }

@@ -33,7 +33,8 @@ class PackagedServerIT {
                     "edgesocket.zones.\"echo\".websockets.subprotocols", "v2.echo,v1.echo",
                     "edgesocket.zones.\"echo\".websockets.idle-timeout", "2s",
                     "edgesocket.zones.\"echo\".websockets.max-idle", "30s",
-                    "edgesocket.admin.api-key", "it-key");
+                    "edgesocket.admin.api-key", "it-key",
+                    "edgesocket.examples.enabled", "true");
         }
     }
 

@@ -124,6 +124,31 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** A command whose answer is a list of strings (PUBSUB CHANNELS, say). */
+    List<String> commandList(String... args) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            StringBuilder request = new StringBuilder("*" + args.length + "\r\n");
+            for (String arg : args) {
+                request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String header = readLine(in);
+            if (!header.startsWith("*")) {
+                throw new IOException("not a list: " + header);
+            }
+            List<String> items = new ArrayList<>();
+            for (int i = Integer.parseInt(header.substring(1)); i > 0; i--) {
+                readLine(in); // $length
+                items.add(readLine(in));
+            }
+            return items;
+        }
+    }
+
     private static String readLine(InputStream in) throws IOException {
         java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
         int c;

@@ -187,7 +187,21 @@ class KubernetesManifestsTest {
         long grace = deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
         assertTrue(grace > parsed.shutdown().drainTimeout().toSeconds(),
                 "terminationGracePeriodSeconds " + grace + " must exceed the drain timeout " + parsed.shutdown().drainTimeout());
-        assertTrue(parsed.zones().containsKey("echo"));
+        // Production serves no demo zone; the ConfigMap's commented sample zone is a real one once uncommented.
+        assertFalse(parsed.examples().enabled(), "no demo zones in production");
+        assertTrue(parsed.zones().isEmpty(), "zones are the operator's: " + parsed.zones().keySet());
+        Properties sample = new Properties();
+        sample.load(new StringReader(configMap.getData().get("application.properties")
+                .replaceAll("(?m)^\\s*#\\s*(edgesocket\\.zones\\.)", "$1")));
+        EdgesocketConfig withSample = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(toMap(sample), "configmap", 400))
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withConverter(MemorySize.class, 200, new MemorySizeConverter())
+                .withMapping(EdgesocketConfig.class)
+                .withValidateUnknown(true)
+                .build().getConfigMapping(EdgesocketConfig.class);
+        assertEquals(1, withSample.zones().size(), "one sample zone, commented out");
+        withSample.zones().values().forEach(zone -> assertTrue(zone.path().startsWith("/"), zone.path()));
 
         // Resources and a locked-down container.
         assertNotNull(container.getResources().getRequests().get("cpu"));
