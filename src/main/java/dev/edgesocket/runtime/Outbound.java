@@ -34,8 +34,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * answers each message can never fill its own queue against a client that reads. A script that keeps sending
  * past the whole bound is closed with 1008.
  * <p>
- * <b>Pongs</b> coalesce (RFC 6455 5.5.3): while one is on its way, a newer ping replaces the answer owed, so a
- * ping flood from a client that does not read holds one pong, not one per ping.
+ * <b>Pongs</b> coalesce (RFC 6455 5.5.3): while {@link #MAX_PONGS_IN_FLIGHT} are on their way, a newer ping
+ * replaces the answer owed, so a ping flood from a client that does not read holds a few pongs, not one per ping.
  * <p>
  * <b>Progress.</b> The time of the last byte written is kept, so the heartbeat can close a socket whose queue
  * has not moved for its {@code idleTimeout} (a client that does not read is not healthy, whatever it sends).
@@ -57,6 +57,11 @@ final class Outbound {
     static final int COMPRESSION_THRESHOLD = 64;
     private static final int RSV1 = 0x4;
     private static final int OVERHEAD = QueueBudget.MESSAGE_OVERHEAD;
+    /**
+     * Pongs that may be on their way at once: a burst of a few pings is answered ping for ping, as the conformance
+     * suites like; beyond it the answer owed coalesces to the latest ping.
+     */
+    static final int MAX_PONGS_IN_FLIGHT = 16;
 
     private final EdgeWebSocket socket;
     private final Channel channel;
@@ -84,7 +89,7 @@ final class Outbound {
     private boolean readPaused;
     private int inFlight;
     private long lastProgressNanos;
-    private boolean pongInFlight;
+    private int pongsInFlight;
     private ByteBuf owedPong;
     private long pingNonce;
     private boolean pingOutstanding;
@@ -355,17 +360,17 @@ final class Outbound {
     void pong(ByteBuf payload) {
         if (sealed) {
             payload.release();
-        } else if (pongInFlight) {
-            // Only the latest ping is answered (RFC 6455 5.5.3): a client that pings and does not read holds one.
+        } else if (pongsInFlight >= MAX_PONGS_IN_FLIGHT) {
+            // Only the latest ping is answered (RFC 6455 5.5.3): a client that pings and does not read holds a few.
             if (owedPong != null) {
                 owedPong.release();
             }
             owedPong = payload;
         } else {
-            pongInFlight = true;
+            pongsInFlight++;
             // A burst of pings within one read is answered in the read's flush.
             control(new PongWebSocketFrame(payload), !reading).addListener(f -> {
-                pongInFlight = false;
+                pongsInFlight--;
                 ByteBuf next = owedPong;
                 if (next != null) {
                     owedPong = null;
