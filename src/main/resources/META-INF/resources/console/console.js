@@ -275,6 +275,7 @@
     }
   }
   function showZones(zones) {
+    zones = [...zones].sort((a, b) => a.path.localeCompare(b.path) || a.name.localeCompare(b.name)); // by path, as routes read
     const names = new Set(zones.map((z) => z.name));
     for (const row of [...$('zone-rows').children]) if (!names.has(row.dataset.zone)) row.remove();
     for (const name of [...known.keys()]) {
