@@ -6,7 +6,10 @@ import { launch, step, finish } from './harness.mjs';
 const [base, key, screenshot] = process.argv.slice(2);
 
 const browser = await launch();
-const page = await browser.newPage();
+const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+// Every response the page gets: none may be a 404 (the favicon included).
+const notFound = [];
+page.on('response', (r) => { if (r.status() === 404) notFound.push(r.url()); });
 page.setDefaultTimeout(10000);
 
 const text = (selector) => page.textContent(selector);
@@ -18,7 +21,17 @@ async function connect(path, protocols) {
   await page.fill('#subprotocols', protocols ?? '');
   await page.click('#connect');
 }
+// GET from the config API with the key, as the page's own script would.
+async function apiGet(path) {
+  return page.evaluate(async ([p, k]) => (await fetch(p, { headers: { AccessKey: k } })).json(), [path, key]);
+}
+// Settings are folded: unfold them from their summary when they are.
+async function openSettings(zone) {
+  if (!(await page.$eval(`#settings-${zone}`, (d) => d.open))) await page.click(`#settings-${zone} > summary`);
+}
+const cell = (zone, col) => page.textContent(`#row-${zone} [data-col=${col}]`);
 async function saveZone(changes) {
+  await openSettings('echo');
   for (const [name, value] of Object.entries(changes)) {
     const input = `#z-echo-${name}`;
     if (typeof value === 'boolean') {
@@ -44,7 +57,7 @@ async function saveZone(changes) {
 
 await step('the page loads without any external resource', async () => {
   const external = [];
-  page.on('request', (r) => { if (!r.url().startsWith(base)) external.push(r.url()); });
+  page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) external.push(r.url()); });
   await page.goto(new URL('console', base).href);
   await page.waitForSelector('#connect');
   if (external.length) throw new Error('external requests: ' + external.join(', '));
@@ -83,10 +96,75 @@ await step('closes with 4000 and shows the close as the browser reports it', asy
   await waitText('#ready-state', 'CLOSED');
 });
 
+await step('a packaged (prod) server does not reveal its AccessKey to the page', async () => {
+  const dev = await page.evaluate(async () => (await fetch('/console/dev-key')).json());
+  if (dev.accessKey !== null) throw new Error('dev-key answered ' + JSON.stringify(dev));
+  if ((await page.inputValue('#access-key')) !== '') throw new Error('the key field was filled in');
+});
+
 await step('the admin panel loads zones with the AccessKey', async () => {
   await page.fill('#access-key', key);
   await page.click('#load-zones');
-  await page.waitForSelector('#zone-echo');
+  await page.waitForSelector('#row-echo');
+  await page.click('#row-echo');
+  await page.waitForSelector('#zone-echo', { state: 'attached' });
+});
+
+await step('the overview table lists every zone with its numbers, and the budget line', async () => {
+  const zones = await apiGet('/api/zones');
+  if (zones.length < 2) throw new Error('only ' + zones.length + ' zones');
+  const rows = await page.$$eval('#zone-rows .zone-row', (rs) => rs.map((r) => r.dataset.zone));
+  if (rows.length !== zones.length) throw new Error('rows ' + rows.join(',') + ' for zones ' + zones.map((z) => z.name).join(','));
+  // The rates come from /api/stats: wait for a poll to fill them in.
+  await page.waitForFunction(() => [...document.querySelectorAll('#zone-rows .zone-row [data-col=messages]')].every((c) => c.textContent !== '-'));
+  for (const z of zones) {
+    if ((await cell(z.name, 'path')) !== z.path) throw new Error(z.name + ': path ' + (await cell(z.name, 'path')));
+    if ((await cell(z.name, 'kind')) !== 'standalone') throw new Error(z.name + ': kind ' + (await cell(z.name, 'kind')));
+    if (!/^\d+$/.test(await cell(z.name, 'open'))) throw new Error(z.name + ': open ' + (await cell(z.name, 'open')));
+    if (!/^\d+$/.test(await cell(z.name, 'refusals'))) throw new Error(z.name + ': refusals ' + (await cell(z.name, 'refusals')));
+    if (!/^[\d.]+$/.test(await cell(z.name, 'upgrades'))) throw new Error(z.name + ': upgrades/s ' + (await cell(z.name, 'upgrades')));
+    if (!/^[\d.]+ \/ [\d.]+$/.test(await cell(z.name, 'messages'))) throw new Error(z.name + ': messages/s ' + (await cell(z.name, 'messages')));
+  }
+  // An open socket shows in its zone's row.
+  await connect('/echo');
+  await waitText('#ready-state', 'OPEN');
+  await page.waitForFunction(() => Number(document.querySelector('#row-echo [data-col=open]').textContent) >= 1);
+  await page.waitForFunction(() => /^Queued bytes: .+ of .+/.test(document.querySelector('#budget').textContent));
+  const stats = await apiGet('/api/stats?since=' + Math.floor(Date.now() / 1000));
+  if (Number(await page.$eval('#budget', (b) => b.dataset.max)) !== stats.budget.maxQueuedBytes) throw new Error('budget max');
+  await page.click('#disconnect');
+  await waitText('#ready-state', 'CLOSED');
+});
+
+await step('selecting a zone shows its charts and its folded settings side by side', async () => {
+  await page.click('#row-chat');
+  await page.waitForSelector('#charts-chat canvas#chart-chat-messages', { state: 'visible' });
+  await page.waitForSelector('#zone-detail >> text=Zone chat (/chat)');
+  if (await page.isVisible('#charts-echo')) throw new Error('the echo charts still show');
+  if (await page.isVisible('#side-echo')) throw new Error('the echo settings still show');
+  if (!(await page.isVisible('#settings-chat > summary'))) throw new Error('no settings for chat');
+  if (await page.$eval('#settings-chat', (d) => d.open)) throw new Error('settings are not folded');
+  if (await page.isVisible('#z-chat-maxConnections')) throw new Error('a folded setting shows');
+  await openSettings('chat');
+  await page.waitForSelector('#z-chat-maxConnections', { state: 'visible' });
+  const charts = await page.locator('#charts-section').boundingBox();
+  const settings = await page.locator('#side-chat').boundingBox();
+  if (!(settings.x >= charts.x + charts.width - 1 && settings.y < charts.y + charts.height)) {
+    throw new Error('not side by side: charts ' + JSON.stringify(charts) + ', settings ' + JSON.stringify(settings));
+  }
+  if (!(await page.$eval('#row-chat', (r) => r.classList.contains('selected')))) throw new Error('row not marked');
+  await page.click('#row-echo');
+  await page.waitForSelector('#charts-echo', { state: 'visible' });
+});
+
+await step('a setting changed from the page is applied (GET /api/zones/echo shows it)', async () => {
+  const before = (await apiGet('/api/zones/echo')).websockets.maxBufferedAmount;
+  await saveZone({ maxBufferedAmount: before + 4096 });
+  const after = (await apiGet('/api/zones/echo')).websockets.maxBufferedAmount;
+  if (after !== before + 4096) throw new Error('maxBufferedAmount ' + after + ', expected ' + (before + 4096));
+  if ((await page.textContent('#error-echo')) !== '') throw new Error(await page.textContent('#error-echo'));
+  await saveZone({ maxBufferedAmount: before });
+  if ((await apiGet('/api/zones/echo')).websockets.maxBufferedAmount !== before) throw new Error('not restored');
 });
 
 await step('toggling the zone off refuses the next connect, on again accepts it', async () => {
@@ -143,6 +221,11 @@ await step('max-connections 0 refuses the upgrade', async () => {
   await connect('/echo');
   await waitText('#last-close', '1006');
   await saveZone({ maxConnections: 10000 });
+  // The refusals reach the overview, the same count as the config API's.
+  await page.waitForFunction(() => Number(document.querySelector('#row-echo [data-col=refusals]').textContent) >= 2);
+  const live = (await apiGet('/api/zones/echo')).live;
+  const sum = live.refusedDisabled + live.refusedLimit + live.refusedOrigin;
+  await page.waitForFunction((n) => document.querySelector('#row-echo [data-col=refusals]').textContent === String(n), sum);
 });
 
 await step('a rejected change shows the 400 message', async () => {
@@ -228,6 +311,23 @@ await step('the page works by keyboard', async () => {
   await page.keyboard.press('Tab');
   const focused = await page.evaluate(() => document.activeElement.id);
   if (focused !== 'subprotocols') throw new Error('Tab moved to ' + focused);
+});
+
+await step('the overview screenshot', async () => {
+  // Some traffic, so that the table and the charts have numbers to show (the socket of the steps before may be open).
+  if ((await text('#ready-state')) !== 'OPEN') {
+    await connect('/echo');
+    await waitText('#ready-state', 'OPEN');
+  }
+  for (let i = 0; i < 5; i++) { await page.fill('#message', 'overview ' + i); await page.click('#send'); }
+  await waitText('#log', 'Echo: overview 4');
+  await page.waitForFunction(() => document.querySelector('#row-echo [data-col=messages]').textContent !== '0 / 0');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: screenshot.replace(/\.png$/, '-overview.png') });
+});
+
+await step('no request of the page answered 404', async () => {
+  if (notFound.length) throw new Error('404: ' + [...new Set(notFound)].join(', '));
 });
 
 await page.screenshot({ path: screenshot, fullPage: true });

@@ -1,6 +1,8 @@
 // edgesocket console, live charts: polls GET /api/stats every second and draws the last 15 minutes of each
 // zone on canvases. Plain JavaScript, no library. console.js starts it once the AccessKey works:
-// window.edgesocketCharts.start(key).
+// window.edgesocketCharts.start(key), and shows one zone's panel: window.edgesocketCharts.select(name). Only the
+// selected zone is drawn; every poll also sends an 'edgesocket:stats' event with each zone's latest second (and each
+// node's, in cluster mode) and the server's queued-bytes budget, which the overview table shows.
 (function () {
   'use strict';
   const $ = (id) => document.getElementById(id);
@@ -31,6 +33,7 @@
   let timer = null;
   let generation = 0; // a restart with another key leaves an older poll in flight: it stops at its end
   let lastT = 0;
+  let selected = null; // the zone whose panel shows
   const zones = new Map(); // zone name -> { rows: [samples, oldest first], nodes: Map(node -> rows) }
 
   // ---- data: columns from the API to rows, merged by second
@@ -198,8 +201,9 @@
     box.className = 'zone-charts';
     box.id = 'charts-' + zone.name;
     box.setAttribute('aria-label', 'Charts of zone ' + zone.name);
+    box.hidden = zone.name !== selected;
     const title = document.createElement('h3');
-    title.textContent = `${zone.name} (${zone.path})`;
+    title.textContent = 'Live charts';
     const grid = document.createElement('div');
     grid.className = 'chart-grid';
     for (const c of CHARTS) grid.append(chart(`chart-${zone.name}-${c.key}`, c.title));
@@ -273,6 +277,7 @@
       for (const zone of json.zones) for (const t of zone.series.t) now = Math.max(now, t);
       const box = $('charts');
       const seen = new Set();
+      const latest = {};
       for (const zone of json.zones) {
         seen.add(zone.name);
         let state = zones.get(zone.name);
@@ -288,12 +293,15 @@
         for (const [node, rows] of state.nodes) { // a node that left the cluster drops out after the window
           if (!rows.length || rows[rows.length - 1].t <= now - WINDOW) state.nodes.delete(node);
         }
-        renderZone(zone.name, state, now);
+        if (zone.name === selected) renderZone(zone.name, state, now);
+        const last = (rows) => (rows.length ? rows[rows.length - 1] : null);
+        latest[zone.name] = { row: last(state.rows), nodes: Object.fromEntries([...state.nodes].map(([n, r]) => [n, last(r)])) };
       }
       for (const name of [...zones.keys()]) {
         if (!seen.has(name)) { zones.delete(name); const gone = $('charts-' + name); if (gone) gone.remove(); }
       }
       lastT = now;
+      document.dispatchEvent(new CustomEvent('edgesocket:stats', { detail: { latest, budget: json.budget, node: json.node } }));
       const problems = [json.problem, json.unanswered && json.unanswered.length ? 'No answer from ' + json.unanswered.join(', ') + '.' : null];
       $('charts-status').textContent = 'Updated ' + new Date(now * 1000).toLocaleTimeString() +
         (json.node ? ` by node ${json.node}` : '') + '. ' + problems.filter(Boolean).join(' ');
@@ -306,6 +314,13 @@
 
   window.edgesocketCharts = {
     /** Starts (or restarts with another key) polling the stats endpoint. */
+    /** Shows the panel of one zone (drawn at once from what is kept) and hides the others. */
+    select(name) {
+      selected = name;
+      for (const panel of $('charts').children) panel.hidden = panel.id !== 'charts-' + name;
+      const state = zones.get(name);
+      if (state && $('charts-' + name)) renderZone(name, state, lastT);
+    },
     start(accessKey) {
       key = accessKey;
       if (timer) clearTimeout(timer);
