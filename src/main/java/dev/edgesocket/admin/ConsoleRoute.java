@@ -4,7 +4,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import dev.edgesocket.zone.EdgesocketConfig;
+import dev.edgesocket.config.EdgesocketConfig;
 import io.quarkus.runtime.LaunchMode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

@@ -19,7 +19,7 @@ import dev.edgesocket.api.BroadcastChannel;
 import dev.edgesocket.api.BroadcastChannels;
 import dev.edgesocket.api.WebSocket;
 import dev.edgesocket.zone.QueuedBytes;
-import dev.edgesocket.zone.EdgesocketConfig;
+import dev.edgesocket.config.EdgesocketConfig;
 import dev.edgesocket.zone.SocketScope;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import dev.edgesocket.zone.EdgesocketConfig;
+import dev.edgesocket.config.EdgesocketConfig;
 
 /**
  * This server's name in the cluster: {@code edgesocket.cluster.node-id}, else the pod name Kubernetes puts

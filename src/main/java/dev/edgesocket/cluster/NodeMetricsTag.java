@@ -3,7 +3,7 @@ package dev.edgesocket.cluster;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import dev.edgesocket.zone.EdgesocketConfig;
+import dev.edgesocket.config.EdgesocketConfig;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 

@@ -16,7 +16,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.edgesocket.zone.Admission;
-import dev.edgesocket.zone.EdgesocketConfig;
+import dev.edgesocket.config.EdgesocketConfig;
 import dev.edgesocket.zone.Zone;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import io.vertx.core.Vertx;

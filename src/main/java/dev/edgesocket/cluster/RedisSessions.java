@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.edgesocket.metrics.ZoneHistory;
-import dev.edgesocket.zone.EdgesocketConfig;
+import dev.edgesocket.config.EdgesocketConfig;
 import dev.edgesocket.zone.SessionDirectory;
 import dev.edgesocket.zone.SessionInfo;
 import dev.edgesocket.zone.SettingsStore;

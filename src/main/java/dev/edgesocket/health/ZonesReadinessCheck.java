@@ -8,7 +8,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.edgesocket.runtime.Drain;
+import dev.edgesocket.lifecycle.Drain;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneRegistry;
 

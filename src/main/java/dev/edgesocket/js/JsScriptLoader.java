@@ -27,8 +27,8 @@ import org.graalvm.polyglot.io.IOAccess;
 import org.jboss.logging.Logger;
 
 import dev.edgesocket.channels.ChannelHub;
-import dev.edgesocket.zone.EdgesocketConfig;
-import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
+import dev.edgesocket.config.EdgesocketConfig;
+import dev.edgesocket.config.EdgesocketConfig.Dispatch;
 import dev.edgesocket.zone.ScriptLoader;
 
 /**

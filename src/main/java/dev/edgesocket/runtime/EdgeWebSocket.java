@@ -26,7 +26,7 @@ import dev.edgesocket.api.WebSocket;
 import dev.edgesocket.heartbeat.Liveness;
 import dev.edgesocket.heartbeat.Monitored;
 import dev.edgesocket.metrics.ZoneMetrics;
-import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
+import dev.edgesocket.config.EdgesocketConfig.Dispatch;
 import dev.edgesocket.zone.SessionDirectory;
 import dev.edgesocket.zone.SessionInfo;
 import dev.edgesocket.zone.SocketScope;

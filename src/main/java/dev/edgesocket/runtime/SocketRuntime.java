@@ -12,7 +12,7 @@ import dev.edgesocket.heartbeat.HeartbeatScheduler;
 import dev.edgesocket.metrics.EdgesocketMetrics;
 import dev.edgesocket.metrics.ZoneMetrics;
 import dev.edgesocket.zone.Admission;
-import dev.edgesocket.zone.EdgesocketConfig;
+import dev.edgesocket.config.EdgesocketConfig;
 import dev.edgesocket.zone.SessionDirectory;
 import dev.edgesocket.zone.QueuedBytes;
 import dev.edgesocket.zone.Zone;

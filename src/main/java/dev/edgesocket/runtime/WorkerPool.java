@@ -10,7 +10,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import dev.edgesocket.zone.EdgesocketConfig;
+import dev.edgesocket.config.EdgesocketConfig;
 
 /**
  * The threads that run scripts and listeners of {@code dispatch=worker} zones, so that a listener may

@@ -1,5 +1,6 @@
 package dev.edgesocket.runtime;
 
+import dev.edgesocket.lifecycle.Drain;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,8 +21,8 @@ import dev.edgesocket.api.WebSocketUpgrade;
 import dev.edgesocket.api.WebSocketUpgradeException;
 import dev.edgesocket.metrics.EdgesocketMetrics;
 import dev.edgesocket.metrics.ZoneMetrics;
-import dev.edgesocket.zone.EdgesocketConfig;
-import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
+import dev.edgesocket.config.EdgesocketConfig;
+import dev.edgesocket.config.EdgesocketConfig.Dispatch;
 import dev.edgesocket.zone.OriginPolicy;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneRegistry;

@@ -1,5 +1,6 @@
 package dev.edgesocket.zone;
 
+import dev.edgesocket.config.EdgesocketConfig;
 import java.util.Optional;
 
 import dev.edgesocket.api.EdgeScript;

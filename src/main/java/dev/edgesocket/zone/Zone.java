@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.edgesocket.api.EdgeScript;
-import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
+import dev.edgesocket.config.EdgesocketConfig.Dispatch;
 
 /**
  * A path with a script and WebSocket settings (Bunny's Pull Zone), the sockets open in it, and its

@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import dev.edgesocket.api.EdgeScript;
-import dev.edgesocket.zone.EdgesocketConfig.Dispatch;
+import dev.edgesocket.config.EdgesocketConfig.Dispatch;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneSettings;
 

@@ -46,7 +46,7 @@ class NativeSourcesIT {
             // Instantiated by name by quarkus-websockets, serialized by Jackson, or read as config.
             for (String type : List.of("dev.edgesocket.runtime.UpgradeEndpoints", "dev.edgesocket.admin.ZoneView",
                     "dev.edgesocket.admin.WebSocketsView", "dev.edgesocket.admin.SessionPage", "dev.edgesocket.admin.ApiError",
-                    "dev.edgesocket.zone.SessionInfo", "dev.edgesocket.zone.EdgesocketConfig$ZoneConfig",
+                    "dev.edgesocket.zone.SessionInfo", "dev.edgesocket.config.EdgesocketConfig$ZoneConfig",
                     "dev.edgesocket.admin.StatsResource$StatsView", "dev.edgesocket.admin.StatsResource$ZoneStats",
                     "dev.edgesocket.metrics.Series")) {
                 assertTrue(reflection.contains("\"" + type), type + " is registered for reflection");

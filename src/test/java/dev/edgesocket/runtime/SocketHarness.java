@@ -13,7 +13,7 @@ import dev.edgesocket.api.EventType;
 import dev.edgesocket.heartbeat.HeartbeatScheduler;
 import dev.edgesocket.metrics.EdgesocketMetrics;
 import dev.edgesocket.zone.Admission;
-import dev.edgesocket.zone.EdgesocketConfig;
+import dev.edgesocket.config.EdgesocketConfig;
 import dev.edgesocket.zone.SessionDirectory;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneSettings;

@@ -1,4 +1,4 @@
-package dev.edgesocket.runtime;
+package dev.edgesocket.lifecycle;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +11,9 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import dev.edgesocket.zone.EdgesocketConfig;
+import dev.edgesocket.config.EdgesocketConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneRegistry;
 import dev.edgesocket.zone.ZoneSocket;
@@ -35,6 +37,9 @@ import sun.misc.Signal;
 @Singleton
 public class Drain {
 
+    /** RFC 6455 7.4.1: the endpoint is going away (a server shutting down). */
+    private static final int GOING_AWAY = 1001;
+
     private static final Logger LOG = Logger.getLogger(Drain.class);
     static final String REASON = "Server shutting down";
 
@@ -46,7 +51,7 @@ public class Drain {
     private volatile boolean drained;
 
     @Inject
-    public Drain(ZoneRegistry zones, EdgesocketConfig config) {
+    public Drain(ZoneRegistry zones, EdgesocketConfig config, MeterRegistry registry) {
         this.zones = zones;
         this.period = config.shutdown().drainPeriod();
         this.timeout = config.shutdown().drainTimeout();
@@ -58,6 +63,14 @@ public class Drain {
                     + ") plus edgesocket.close-timeout (" + closeTimeout
                     + "), or the last client is cut off before its close handshake can finish.");
         }
+        // The drain's own gauges, for the alert that a drain outlives its timeout.
+        Gauge.builder("edgesocket.draining", this, d -> d.draining() ? 1 : 0)
+                .description("1 from the start of the graceful drain (SIGTERM) until the process exits").register(registry);
+        Gauge.builder("edgesocket.drain.elapsed", this, d -> d.drainingForNanos() / (double) TimeUnit.SECONDS.toNanos(1))
+                .description("Seconds the graceful drain has been running, 0 before it").baseUnit("seconds").register(registry);
+        Gauge.builder("edgesocket.drain.timeout", this, d -> d.timeout.toMillis() / 1000.0)
+                .description("edgesocket.shutdown.drain-timeout: the drain should end, and the process exit, within it")
+                .baseUnit("seconds").register(registry);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -114,7 +127,7 @@ public class Drain {
             long due = start + (open.size() == 1 ? 0 : periodNanos * i / open.size());
             sleepUntil(due);
             try {
-                open.get(i).close(CloseCodes.GOING_AWAY, REASON);
+                open.get(i).close(GOING_AWAY, REASON);
             } catch (RuntimeException e) {
                 LOG.debugf(e, "Could not close socket %s", open.get(i).id());
             }
@@ -139,7 +152,7 @@ public class Drain {
         for (Zone zone : zones.all()) {
             for (ZoneSocket socket : zone.openSockets()) {
                 try {
-                    socket.close(CloseCodes.GOING_AWAY, REASON);
+                    socket.close(GOING_AWAY, REASON);
                 } catch (RuntimeException e) {
                     LOG.debugf(e, "Could not close socket %s", socket.id());
                 }

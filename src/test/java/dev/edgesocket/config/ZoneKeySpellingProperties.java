@@ -1,4 +1,4 @@
-package dev.edgesocket.zone;
+package dev.edgesocket.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

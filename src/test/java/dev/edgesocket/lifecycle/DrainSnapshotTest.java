@@ -1,4 +1,4 @@
-package dev.edgesocket.runtime;
+package dev.edgesocket.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.edgesocket.zone;
+package dev.edgesocket.config;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;

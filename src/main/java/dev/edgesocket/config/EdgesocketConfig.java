@@ -1,4 +1,4 @@
-package dev.edgesocket.zone;
+package dev.edgesocket.config;
 
 import java.time.Duration;
 import java.util.List;
