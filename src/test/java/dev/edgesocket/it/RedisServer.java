@@ -107,15 +107,7 @@ final class RedisServer implements AutoCloseable {
      */
     String command(String... args) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(5000);
-            StringBuilder request = new StringBuilder("*" + args.length + "\r\n");
-            for (String arg : args) {
-                request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
-            }
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = socket.getInputStream();
+            InputStream in = send(socket, args);
             String line = readLine(in);
             if (line.equals("$-1")) {
                 return null;
@@ -124,18 +116,23 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Writes one command in RESP and returns the stream its answer comes on. */
+    private static InputStream send(Socket socket, String... args) throws IOException {
+        socket.setSoTimeout(5000);
+        StringBuilder request = new StringBuilder("*" + args.length + "\r\n");
+        for (String arg : args) {
+            request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
+        }
+        OutputStream out = socket.getOutputStream();
+        out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return socket.getInputStream();
+    }
+
     /** A command whose answer is a list of strings (PUBSUB CHANNELS, say). */
     List<String> commandList(String... args) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(5000);
-            StringBuilder request = new StringBuilder("*" + args.length + "\r\n");
-            for (String arg : args) {
-                request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
-            }
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = socket.getInputStream();
+            InputStream in = send(socket, args);
             String header = readLine(in);
             if (!header.startsWith("*")) {
                 throw new IOException("not a list: " + header);
