@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 19, item 8: the cluster's settings replies are applied in the order Redis made them, not the order they
- * arrive. The scripts run on a real redis-server (Debian's; .ci/run installs it); the node's side is
+ * arrive. The scripts run on a real redis-server (Debian's; the build installs it); the node's side is
  * {@link OverridesVersions}, which RedisSettingsStore asks before every apply.
  */
 class OverridesOrderTest {
@@ -41,7 +41,7 @@ class OverridesOrderTest {
     @BeforeAll
     static void startRedis() throws Exception {
         if (!Files.isExecutable(REDIS) && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError(REDIS + " is missing: .ci/run must install the redis-server package");
+            throw new AssertionError(REDIS + " is missing: src/test/setup/test-packages.sh must install the redis-server package");
         }
         assumeTrue(Files.isExecutable(REDIS), "redis-server is not installed");
         try (ServerSocket socket = new ServerSocket(0)) {

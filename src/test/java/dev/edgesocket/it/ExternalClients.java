@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs independent clients (other languages' WebSocket libraries) against the packaged server.
  * A missing runtime skips the test on a developer's machine but fails it in CI, where
- * {@code .ci/run} installs it.
+ * {@code src/test/setup/test-packages.sh} installs it.
  */
 final class ExternalClients {
 
@@ -37,7 +37,7 @@ final class ExternalClients {
     static void requireOrSkip(String command) {
         boolean present = onPath(command);
         if (!present && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError(command + " is missing: .ci/run must install it");
+            throw new AssertionError(command + " is missing: src/test/setup/test-packages.sh must install it");
         }
         assumeTrue(present, command + " is not installed; skipping this interop check");
     }

@@ -58,7 +58,7 @@ class MonitoringIT {
         boolean kubectl = kubectl();
         boolean prometheusInstalled = Files.isExecutable(PROMETHEUS) && Files.isExecutable(PROMTOOL);
         if ((!kubectl || !prometheusInstalled) && ci) {
-            throw new AssertionError("prometheus, promtool or kubectl is missing: .ci/run must install them");
+            throw new AssertionError("prometheus, promtool or kubectl is missing: src/test/setup/test-packages.sh must install them");
         }
         assumeTrue(kubectl, "kubectl is not installed; skipping the monitoring checks");
         assumeTrue(RedisServer.available(), "redis-server is not installed");

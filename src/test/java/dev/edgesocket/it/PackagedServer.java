@@ -56,7 +56,7 @@ final class PackagedServer implements AutoCloseable {
     private static PackagedServer launch(Path log, Map<String, String> env, Path workDir, boolean examples,
             String... systemProperties) throws IOException {
         int port = freePort();
-        // The JDK that runs the tests (21 or newer, which .ci/run picks), not whatever "java" is on the PATH.
+        // The JDK that runs the tests (21 or newer, which ./mvnw picks), not whatever "java" is on the PATH.
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Dquarkus.http.port=" + port));
         if (examples) {

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code redis-server} (Debian's package; {@code .ci/run} installs it) on a free loopback port, with
+ * A real {@code redis-server} (Debian's package; {@code src/test/setup/test-packages.sh} installs it) on a free loopback port, with
  * its data in a folder of its own and append-only persistence on, as production should run it. It can be
  * stopped and started again on the same port and data, to show what survives a Redis restart.
  */
@@ -36,7 +36,7 @@ final class RedisServer implements AutoCloseable {
             return true;
         }
         if ("true".equals(System.getenv("CI"))) {
-            throw new AssertionError(BINARY + " is missing: .ci/run must install the redis-server package");
+            throw new AssertionError(BINARY + " is missing: src/test/setup/test-packages.sh must install the redis-server package");
         }
         return false;
     }

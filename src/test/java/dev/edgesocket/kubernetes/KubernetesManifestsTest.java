@@ -58,7 +58,7 @@ class KubernetesManifestsTest {
             haveKubectl = false;
         }
         if (!haveKubectl && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("kubectl is missing: .ci/run must install it");
+            throw new AssertionError("kubectl is missing: src/test/setup/test-packages.sh must install it");
         }
         assumeTrue(haveKubectl, "kubectl is not installed; skipping the manifest checks");
         Process p = new ProcessBuilder("kubectl", "kustomize", dir).redirectErrorStream(true).start();
