@@ -234,9 +234,11 @@ public interface EdgesocketConfig {
         @WithDefault("16M")
         MemorySize compressionRate();
 
-        /** The same budget for all sockets of the server together, per second, each direction. */
-        @WithDefault("64M")
-        MemorySize serverCompressionRate();
+        /**
+         * The same budget for all sockets of the server together, per second, each direction. Unset: 16 MiB per core
+         * (inflating and compressing that much costs about a core's fifth per 16 MiB/s).
+         */
+        Optional<MemorySize> serverCompressionRate();
     }
 
     interface AdminConfig {

@@ -70,7 +70,9 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, So
     private static final long INBOUND_LOW_WATER = INBOUND_HIGH_WATER / 4;
     private static final int OVERHEAD = QueueBudget.MESSAGE_OVERHEAD;
     /** Why reading is paused: listeners behind, the client not reading our frames, the inflate budget spent. */
-    static final int PAUSE_INBOUND = 1, PAUSE_OUTBOUND = 2, PAUSE_INFLATE = 4;
+    static final int PAUSE_INBOUND = 1, PAUSE_OUTBOUND = 2, PAUSE_INFLATE = 4, PAUSE_YIELD = 16;
+    /** Messages (and pings) one turn of the event loop handles for a socket before it yields to the others. */
+    static final int YIELD_EVERY = 512;
     /** Never taken back: the connection is being dropped. */
     private static final int PAUSE_CLOSED = 8;
 
@@ -102,6 +104,8 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, So
     private volatile boolean inboundPaused;
     /** Why reading is paused (PAUSE_* bits); confined to the event loop. */
     private int pauseReasons;
+    /** Messages and pings handled in this turn of the event loop; confined to it. */
+    private int messagesThisTurn;
     private volatile boolean shedding;
 
     // Set once by bind(), on the event loop, before any event is raised.
@@ -404,6 +408,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, So
 
     /** A whole message; the payload is released by the caller once this returns. */
     void onMessage(boolean text, ByteBuf payload) {
+        messagesThisTurn++;
         liveness.onData();
         int size = payload.readableBytes();
         messagesIn++;
@@ -458,11 +463,15 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, So
     void pauseReading(int reason) {
         if (pauseReasons == 0) {
             channel.config().setAutoRead(false);
+        }
+        boolean wasSuspended = (pauseReasons & ~PAUSE_YIELD) != 0;
+        pauseReasons |= reason;
+        if (!wasSuspended && (pauseReasons & ~PAUSE_YIELD) != 0) {
             // The client cannot be heard while we do not read: its pongs and messages must not count against it.
-            // (A client that does not read our frames is caught by the stalled-queue check instead.)
+            // (A client that does not read our frames is caught by the stalled-queue check instead.) A yield is too
+            // short to matter, and must not count as the client's activity when it ends.
             liveness.suspend();
         }
-        pauseReasons |= reason;
     }
 
     /** Takes back a pause for {@code reason}; reading resumes when no reason is left. On the event loop. */
@@ -470,11 +479,15 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, So
         if ((pauseReasons & reason) == 0) {
             return;
         }
+        boolean wasSuspended = (pauseReasons & ~PAUSE_YIELD) != 0;
         pauseReasons &= ~reason;
+        if (wasSuspended && (pauseReasons & ~PAUSE_YIELD) == 0) {
+            liveness.resume();
+        }
         if (pauseReasons != 0) {
             return;
         }
-        liveness.resume();
+        newTurn();
         // First what was read before the pause; it may pause again.
         if (channel.isActive() && reader.resume() && pauseReasons == 0) {
             channel.config().setAutoRead(true);
@@ -487,9 +500,26 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, So
         pauseReading(PAUSE_CLOSED);
     }
 
-    /** True while reading is paused; the frame reader stops at the next frame. On the event loop. */
+    /**
+     * True while reading is paused; the frame reader asks before each frame and stops. On the event loop. Besides the
+     * pauses already decided, the outbound queue is looked at (workers' sends are charged before they reach the event
+     * loop), and a read that has handled {@link #YIELD_EVERY} messages yields: the event loop serves its other
+     * connections, then this one goes on, so a flood of tiny messages never holds the loop for long.
+     */
     boolean readingPaused() {
+        if (pauseReasons == 0) {
+            out.pauseIfAboveHighWater();
+            if (messagesThisTurn >= YIELD_EVERY) {
+                pauseReading(PAUSE_YIELD);
+                channel.eventLoop().execute(() -> resumeReading(PAUSE_YIELD));
+            }
+        }
         return pauseReasons != 0;
+    }
+
+    /** The read loop of the connection ended (channelReadComplete), or reading resumed: a new turn. */
+    void newTurn() {
+        messagesThisTurn = 0;
     }
 
     /**
@@ -539,8 +569,9 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, So
         return shedding;
     }
 
-    void onPing(ByteBuf payload) {
-        out.pong(payload);
+    void onPing(byte[] payload, int length) {
+        messagesThisTurn++;
+        out.pong(payload, length);
     }
 
     void onPong(byte[] payload, int length) {

@@ -258,7 +258,7 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
                 onClose();
                 return false;
             }
-            case PING -> socket.onPing(controlLength == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(control, 0, controlLength));
+            case PING -> socket.onPing(control, controlLength); // copied only if it is answered
             case PONG -> socket.onPong(control, controlLength);
             default -> {
                 if (!messages.endFrame(fin)) {
@@ -321,6 +321,7 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        socket.newTurn();
         socket.readCompleted();
         ctx.fireChannelReadComplete();
     }

@@ -90,7 +90,9 @@ final class Outbound {
     private int inFlight;
     private long lastProgressNanos;
     private int pongsInFlight;
-    private ByteBuf owedPong;
+    /** The payload of the latest ping not yet answered (kept in one array), and its length; -1: none owed. */
+    private byte[] owedPong;
+    private int owedPongLength = -1;
     private long pingNonce;
     private boolean pingOutstanding;
     // What Netty was writing at the last look, and how far it had got (stalledNanos).
@@ -215,6 +217,15 @@ final class Outbound {
         } else {
             channel.writeAndFlush(frame, channel.newProgressivePromise()).addListener(listener);
         }
+        pauseIfAboveHighWater();
+    }
+
+    /**
+     * Stops reading from the client while the queue is above its high-water mark; on the event loop. Also asked by
+     * the frame reader between frames: sends from workers are charged at once but reach the event loop only after the
+     * read in progress, and the reader must not read on meanwhile.
+     */
+    void pauseIfAboveHighWater() {
         if (!readPaused && cost >= highWater) {
             readPaused = true;
             socket.pauseReading(EdgeWebSocket.PAUSE_OUTBOUND);
@@ -356,28 +367,34 @@ final class Outbound {
         return true;
     }
 
-    /** Answers a ping with its payload (taking ownership of it); on the event loop. */
-    void pong(ByteBuf payload) {
+    /**
+     * Answers a ping with its payload (copied: the caller reuses its array); on the event loop. Nothing is allocated
+     * for a ping whose answer coalesces: a flood of them costs no garbage.
+     */
+    void pong(byte[] payload, int length) {
         if (sealed) {
-            payload.release();
-        } else if (pongsInFlight >= MAX_PONGS_IN_FLIGHT) {
-            // Only the latest ping is answered (RFC 6455 5.5.3): a client that pings and does not read holds a few.
-            if (owedPong != null) {
-                owedPong.release();
-            }
-            owedPong = payload;
-        } else {
-            pongsInFlight++;
-            // A burst of pings within one read is answered in the read's flush.
-            control(new PongWebSocketFrame(payload), !reading).addListener(f -> {
-                pongsInFlight--;
-                ByteBuf next = owedPong;
-                if (next != null) {
-                    owedPong = null;
-                    pong(next);
-                }
-            });
+            return;
         }
+        if (pongsInFlight >= MAX_PONGS_IN_FLIGHT) {
+            // Only the latest ping is answered (RFC 6455 5.5.3): a client that pings and does not read holds a few.
+            if (owedPong == null) {
+                owedPong = new byte[125];
+            }
+            System.arraycopy(payload == null ? owedPong : payload, 0, owedPong, 0, length);
+            owedPongLength = length;
+            return;
+        }
+        pongsInFlight++;
+        ByteBuf content = length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(payload, 0, length);
+        // A burst of pings within one read is answered in the read's flush.
+        control(new PongWebSocketFrame(content), !reading).addListener(f -> {
+            pongsInFlight--;
+            if (owedPongLength >= 0) {
+                int owed = owedPongLength;
+                owedPongLength = -1;
+                pong(owedPong, owed);
+            }
+        });
     }
 
     /** Writes a control frame, counted in the queue's cost like any other; on the event loop. */
@@ -420,9 +437,6 @@ final class Outbound {
     }
 
     private void releaseOwedPong() {
-        if (owedPong != null) {
-            owedPong.release();
-            owedPong = null;
-        }
+        owedPongLength = -1;
     }
 }

@@ -54,7 +54,8 @@ public class SocketRuntime {
                 .orElse(Runtime.getRuntime().maxMemory() / 4);
         this.budget = new QueueBudget(maxQueued);
         this.compression = new CompressionBudget(config.limits().compressionRate().asLongValue(),
-                config.limits().serverCompressionRate().asLongValue());
+                config.limits().serverCompressionRate().map(m -> m.asLongValue())
+                        .orElse(16L * 1024 * 1024 * Runtime.getRuntime().availableProcessors()));
         Gauge.builder("edgesocket.queued.bytes", budget, QueueBudget::total).baseUnit("bytes")
                 .description("Bytes all sockets hold queued, in and out, each message with its overhead").register(registry);
         Gauge.builder("edgesocket.queued.budget", budget, QueueBudget::max).baseUnit("bytes")

@@ -119,8 +119,10 @@ final class SocketHarness {
             case "threads" -> 1;
             case "workers", "limits" -> proxy(method.getReturnType());
             case "maxQueuedBytes" -> java.util.Optional.empty();
-            case "compressionRate", "serverCompressionRate" -> new io.quarkus.runtime.configuration.MemorySize(
+            case "compressionRate" -> new io.quarkus.runtime.configuration.MemorySize(
                     java.math.BigInteger.valueOf(1L << 30)); // the fuzzed frames are never paused for the budget
+            case "serverCompressionRate" -> java.util.Optional.of(new io.quarkus.runtime.configuration.MemorySize(
+                    java.math.BigInteger.valueOf(1L << 30)));
             case "toString" -> "fuzz " + type.getSimpleName();
             case "hashCode" -> System.identityHashCode(self);
             case "equals" -> self == args[0];
