@@ -23,7 +23,8 @@
 # jcmd GC.class_histogram, a full GC) at the end of the window with the attack still on and again 2 s after it
 # stopped, and what happened to the attackers: how many connections, how many the server closed, after how long,
 # with which codes (edgesocket_closes_total; 1006 is the attacker hanging up at the end of the window).
-# A TIMELINE line per attack gives the probe's slowest echo and the attackers' closes per second of the window.
+# A TIMELINE line per attack gives, per second of the window, the probe's slowest echo, the attackers' closes and MiB
+# sent, and the server's queued bytes.
 # Server: `java -Xmx256m -XX:+UseG1GC` on SERVER_CPU (G1 named because a JVM that sees one CPU would pick Serial),
 # zones hw (worker), hl (event-loop), hz (worker, compression=true), all with idle-timeout IDLE_TIMEOUT (5s: the
 # pong deadline and the stall timeout, so closes show inside the window; the default is 30s), calm (defaults).
@@ -34,7 +35,7 @@
 #        REPORT=bench/results/attacks-....txt prints the tables of an earlier run's raw lines.
 # Holds /tmp/edgesocket-mvn.lock for the whole run, build included (so no build on this machine disturbs the
 # figures): when it is not already held by a parent (`flock /tmp/edgesocket-mvn.lock bench/attacks.sh`), the
-# script takes it itself. Takes about 4.5 minutes with the default knobs, plus the build.
+# script takes it itself. Takes about 5 minutes with the default knobs, plus the build.
 # Usage: bench/attacks.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

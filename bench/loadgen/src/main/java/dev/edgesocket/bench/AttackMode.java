@@ -93,6 +93,8 @@ final class AttackMode {
     /** Per second of the window: the probe's slowest echo (by when it was due, µs) and the attackers' closes. */
     private final AtomicLongArray slowestPerSecond = new AtomicLongArray(3600);
     private final AtomicLongArray closesPerSecond = new AtomicLongArray(3600);
+    private final AtomicLongArray bytesPerSecond = new AtomicLongArray(3600);
+    private final AtomicLongArray queuedPerSecond = new AtomicLongArray(3600);
     private volatile long windowStartNanos = Long.MAX_VALUE;
 
     AttackMode(LoadGen.Options o) {
@@ -138,7 +140,9 @@ final class AttackMode {
                 LockSupport.parkNanos(next - System.nanoTime());
                 try {
                     String m = get("/q/metrics");
-                    peaks[0] = Math.max(peaks[0], sum(m, "edgesocket_queued_bytes", ""));
+                    double queued = sum(m, "edgesocket_queued_bytes", "");
+                    peaks[0] = Math.max(peaks[0], queued);
+                    queuedPerSecond.set(second(System.nanoTime()), (long) queued);
                     peaks[1] = Math.max(peaks[1], sum(m, "jvm_memory_used_bytes", "area=\"heap\""));
                     peaks[2] = Math.max(peaks[2], sum(m, "netty_allocator_memory_used", "memory_type=\"direct\""));
                 } catch (Exception e) {
@@ -228,11 +232,17 @@ final class AttackMode {
                 probe.sendLag.getValueAtPercentile(99), timeouts, peaks[2] / 1024, rssAtEnd);
         StringBuilder slowest = new StringBuilder();
         StringBuilder closed = new StringBuilder();
+        StringBuilder sent = new StringBuilder();
+        StringBuilder queued = new StringBuilder();
         for (int i = 0; i < Math.ceil(windowSeconds); i++) {
-            slowest.append(i == 0 ? "" : ",").append(Math.round(slowestPerSecond.get(i) / 1000.0));
-            closed.append(i == 0 ? "" : ",").append(closesPerSecond.get(i));
+            String sep = i == 0 ? "" : ",";
+            slowest.append(sep).append(Math.round(slowestPerSecond.get(i) / 1000.0));
+            closed.append(sep).append(closesPerSecond.get(i));
+            sent.append(sep).append(Math.round(bytesPerSecond.get(i) / 1048576.0));
+            queued.append(sep).append(Math.round(queuedPerSecond.get(i) / 1048576.0));
         }
-        System.out.println("TIMELINE probeSlowestMsPerSecond=" + slowest + " attackerClosesPerSecond=" + closed);
+        System.out.println("TIMELINE probeSlowestMsPerSecond=" + slowest + " attackerClosesPerSecond=" + closed
+                + " attackerMiBSentPerSecond=" + sent + " serverQueuedMiBPerSecond=" + queued);
         return 0;
     }
 
@@ -319,6 +329,7 @@ final class AttackMode {
                             out.write(chunk);
                         }
                         bytesSent.addAndGet(chunk.length);
+                        bytesPerSecond.addAndGet(second(System.nanoTime()), chunk.length);
                     }
                     openAtEnd.incrementAndGet();
                 } catch (IOException e) {
