@@ -8,7 +8,8 @@ import java.util.Map;
  * (idle connections that answer pings), {@code echo} (closed-loop throughput) and {@code rate}
  * (a fixed offered load), {@code fragments} (messages in tiny fragments, for the fragment benchmark) and
  * {@code upgrades} (connections opened and closed in a closed loop: upgrades per second and upgrade latency) and
- * {@code fanout} (one publisher and many subscribers in a chat room: deliveries per second and delivery latency). Each prints one result line {@code RESULT key=value ...} for the scripts.
+ * {@code fanout} (one publisher and many subscribers in a chat room: deliveries per second and delivery latency) and
+ * {@code attack} (hostile clients beside a healthy socket: {@link AttackMode}). Each prints one result line {@code RESULT key=value ...} for the scripts.
  */
 public final class LoadGen {
 
@@ -17,7 +18,7 @@ public final class LoadGen {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: loadgen hold|echo|rate|rtt|fragments|upgrades|fanout url=ws://127.0.0.1:8080/echo key=value ...");
+            System.err.println("usage: loadgen hold|echo|rate|rtt|fragments|upgrades|fanout|attack url=ws://127.0.0.1:8080/echo key=value ...");
             System.exit(2);
         }
         Map<String, String> options = new HashMap<>();
@@ -37,6 +38,7 @@ public final class LoadGen {
             case "fragments" -> new FragmentMode(o).run();
             case "upgrades" -> new UpgradeMode(o).run();
             case "fanout" -> new FanoutMode(o).run();
+            case "attack" -> new AttackMode(o).run();
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         };
         System.exit(code);
