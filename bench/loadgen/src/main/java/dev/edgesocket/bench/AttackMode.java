@@ -365,12 +365,7 @@ final class AttackMode {
             for (;;) {
                 int b0 = in.readUnsignedByte();
                 int b1 = in.readUnsignedByte();
-                long len = b1 & 0x7F;
-                if (len == 126) {
-                    len = in.readUnsignedShort();
-                } else if (len == 127) {
-                    len = in.readLong();
-                }
+                long len = Frames.payloadLength(in, b1);
                 int opcode = b0 & 0xF;
                 if (opcode == PING || opcode == CLOSE) {
                     byte[] payload = in.readNBytes((int) len);
@@ -470,12 +465,7 @@ final class AttackMode {
                 for (;;) {
                     int b0 = in.readUnsignedByte();
                     int b1 = in.readUnsignedByte();
-                    long len = b1 & 0x7F;
-                    if (len == 126) {
-                        len = in.readUnsignedShort();
-                    } else if (len == 127) {
-                        len = in.readLong();
-                    }
+                    long len = Frames.payloadLength(in, b1);
                     byte[] payload = in.readNBytes((int) len);
                     long now = System.nanoTime();
                     switch (b0 & 0xF) {

@@ -112,12 +112,7 @@ final class FragmentMode {
         for (;;) {
             int b0 = in.readUnsignedByte();
             int b1 = in.readUnsignedByte();
-            long len = b1 & 0x7F;
-            if (len == 126) {
-                len = in.readUnsignedShort();
-            } else if (len == 127) {
-                len = in.readLong();
-            }
+            long len = Frames.payloadLength(in, b1);
             in.skipNBytes(len);
             int opcode = b0 & 0xF;
             if (opcode != 0x9 && opcode != 0xA) {
