@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 import dev.edgesocket.api.BroadcastChannel;
 import dev.edgesocket.api.BroadcastChannels;
 import dev.edgesocket.api.WebSocket;
+import dev.edgesocket.serial.SerialExecutor;
 import dev.edgesocket.zone.QueuedBytes;
 import dev.edgesocket.config.EdgesocketConfig;
 import dev.edgesocket.zone.SocketScope;
@@ -101,7 +102,7 @@ public class ChannelHub implements BroadcastChannels {
 
     @Override
     public BroadcastChannel open(String name) {
-        return open(name, null, new SerialQueue(workers));
+        return open(name, null, new SerialExecutor(workers));
     }
 
     /**

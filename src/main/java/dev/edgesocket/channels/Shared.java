@@ -21,7 +21,9 @@ final class Shared {
 
     Shared(Object data, QueuedBytes budget) {
         this.data = data;
-        this.size = data instanceof byte[] bytes ? bytes.length : data instanceof String text ? 2L * text.length() : 0;
+        // A String of Latin-1 text (JSON, chat) holds a byte per character (compact strings); others hold two. Counted
+        // as one: the per-object bounds then match the bytes a client posted, as max-message-size counts them.
+        this.size = data instanceof byte[] bytes ? bytes.length : data instanceof String text ? text.length() : 0;
         this.budget = budget;
         budget.charge(size);
     }

@@ -15,7 +15,7 @@ import dev.edgesocket.config.EdgesocketConfig;
 /**
  * The threads that run scripts and listeners of {@code dispatch=worker} zones, so that a listener may
  * block without stalling the event loop or other sockets. Its queue holds at most one task per socket
- * (see {@link EventExecutor.Serial}) plus one per request being served.
+ * (see {@link dev.edgesocket.serial.SerialExecutor}) plus one per request being served.
  */
 @Singleton
 public class WorkerPool implements Executor {
