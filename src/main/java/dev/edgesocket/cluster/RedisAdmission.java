@@ -16,6 +16,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.edgesocket.zone.Admission;
+import dev.edgesocket.zone.Place;
 import dev.edgesocket.config.EdgesocketConfig;
 import dev.edgesocket.zone.Zone;
 import io.quarkus.arc.lookup.LookupIfProperty;
@@ -94,7 +95,11 @@ public class RedisAdmission implements Admission {
     }
 
     @Override
-    public CompletionStage<Boolean> tryAdmit(Zone zone) {
+    public CompletionStage<Place> tryAdmit(Zone zone) {
+        return decide(zone).thenApply(admitted -> admitted ? Place.held(() -> release(zone)) : Place.none());
+    }
+
+    private CompletionStage<Boolean> decide(Zone zone) {
         if (!link.up()) {
             return zone.tryTakePlace(localShare(zone.settings().maxConnections())) ? ADMITTED : REFUSED;
         }
@@ -141,7 +146,6 @@ public class RedisAdmission implements Admission {
                             group.get(i).complete(true);
                         } else {
                             zone.releasePlace();
-                            zone.countRefusedLimit();
                             group.get(i).complete(false);
                         }
                     }
@@ -163,8 +167,8 @@ public class RedisAdmission implements Admission {
         }
     }
 
-    @Override
-    public void release(Zone zone) {
+    /** Gives back a place {@link #tryAdmit} took: the upgrade did not happen, or the socket closed. */
+    void release(Zone zone) {
         zone.releasePlace();
         if (link.up()) {
             releases.computeIfAbsent(zone.name(), z -> new AtomicInteger()).incrementAndGet();

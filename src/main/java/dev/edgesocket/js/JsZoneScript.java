@@ -10,10 +10,9 @@ import org.graalvm.polyglot.Source;
 import dev.edgesocket.api.EdgeScript;
 import dev.edgesocket.api.Request;
 import dev.edgesocket.api.Response;
+import dev.edgesocket.vertx.VertxInternals;
 import io.netty.channel.EventLoop;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.impl.ContextInternal;
 
 /**
  * A zone's JavaScript (or TypeScript) script: one context per event loop, made when the loop serves its first
@@ -58,12 +57,11 @@ final class JsZoneScript implements EdgeScript {
     /** The handler's promise as a stage, completed on the request's event loop when the promise settles. */
     @Override
     public CompletionStage<Response> serveAsync(Request request) throws Exception {
-        Context context = Vertx.currentContext();
-        if (!(context instanceof ContextInternal internal) || !context.isEventLoopContext()) {
+        EventLoop loop = VertxInternals.eventLoop(Vertx.currentContext());
+        if (loop == null) {
             throw new IllegalStateException("A JavaScript zone runs on the event loops; zone '" + zone
                     + "' was served elsewhere.");
         }
-        EventLoop loop = internal.nettyEventLoop();
         Realm realm = realms.get(loop);
         if (realm == null) {
             realm = new Realm(this, loader.newContext(), loop);

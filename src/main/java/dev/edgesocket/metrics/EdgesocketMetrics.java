@@ -22,6 +22,6 @@ public class EdgesocketMetrics {
     }
 
     public ZoneMetrics forZone(Zone zone) {
-        return zones.computeIfAbsent(zone.name(), name -> new ZoneMetrics(registry, name, zone::openSocketCount));
+        return zones.computeIfAbsent(zone.name(), name -> new ZoneMetrics(registry, zone));
     }
 }

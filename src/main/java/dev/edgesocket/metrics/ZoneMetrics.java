@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 
+import dev.edgesocket.zone.UpgradeOutcome;
+import dev.edgesocket.zone.Zone;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -19,14 +21,9 @@ import io.micrometer.core.instrument.Timer;
  */
 public final class ZoneMetrics {
 
-    /** Upgrade outcomes, the values of the {@code outcome} tag. */
-    public enum Outcome {
-        ACCEPTED, REFUSED_DISABLED, REFUSED_LIMIT, REFUSED_ORIGIN, REFUSED_BUDGET, REJECTED_BY_SCRIPT, BAD_REQUEST
-    }
-
     private final MeterRegistry registry;
     private final String zone;
-    private final Counter[] upgrades = new Counter[Outcome.values().length];
+    private final Zone counted;
     private final Counter textIn, binaryIn, textOut, binaryOut, bytesIn, bytesOut, heartbeatTimeouts;
     private final Timer pingRtt;
     private final PingHistogram pings = new PingHistogram();
@@ -36,11 +33,14 @@ public final class ZoneMetrics {
     private final AtomicLong openCount = new AtomicLong();
     private final AtomicLong openStartSum = new AtomicLong();
 
-    ZoneMetrics(MeterRegistry registry, String zone, java.util.function.IntSupplier openSockets) {
+    ZoneMetrics(MeterRegistry registry, Zone counted) {
         this.registry = registry;
-        this.zone = zone;
-        for (Outcome outcome : Outcome.values()) {
-            upgrades[outcome.ordinal()] = Counter.builder("edgesocket.upgrades").description("WebSocket upgrade requests by outcome")
+        this.zone = counted.name();
+        this.counted = counted;
+        // The zone counts its upgrades' outcomes (one counter each, also read by the config API); the meter reads them.
+        for (UpgradeOutcome outcome : UpgradeOutcome.values()) {
+            FunctionCounter.builder("edgesocket.upgrades", counted, z -> z.outcomes(outcome))
+                    .description("WebSocket upgrade requests by outcome")
                     .tags("zone", zone, "outcome", outcome.name().toLowerCase()).register(registry);
         }
         textIn = messages("in", "text");
@@ -54,7 +54,7 @@ public final class ZoneMetrics {
         pingRtt = Timer.builder("edgesocket.ping.rtt").description("Round trip of the server's pings")
                 .tags("zone", zone).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
-        Gauge.builder("edgesocket.connections", openSockets::getAsInt).description("Open WebSockets")
+        Gauge.builder("edgesocket.connections", counted::openSocketCount).description("Open WebSockets")
                 .tags("zone", zone).register(registry);
         FunctionCounter.builder("edgesocket.connection.seconds", this, ZoneMetrics::connectionSeconds)
                 .description("Connection time of all sockets, open and closed (Bunny bills connection-minutes)")
@@ -69,10 +69,6 @@ public final class ZoneMetrics {
     private Counter bytes(String direction) {
         return Counter.builder("edgesocket.bytes").description("WebSocket message payload bytes")
                 .tags("zone", zone, "direction", direction).register(registry);
-    }
-
-    public void upgrade(Outcome outcome) {
-        upgrades[outcome.ordinal()].increment();
     }
 
     public void messageIn(boolean text, int size) {
@@ -115,15 +111,15 @@ public final class ZoneMetrics {
     }
 
     double upgradesAccepted() {
-        return upgrades[Outcome.ACCEPTED.ordinal()].count();
+        return counted.outcomes(UpgradeOutcome.ACCEPTED);
     }
 
     /** Every outcome but accepted: refused by the zone (disabled, limit, origin), by the script, or malformed. */
     double upgradesRefused() {
         double refused = 0;
-        for (Outcome outcome : Outcome.values()) {
-            if (outcome != Outcome.ACCEPTED) {
-                refused += upgrades[outcome.ordinal()].count();
+        for (UpgradeOutcome outcome : UpgradeOutcome.values()) {
+            if (outcome != UpgradeOutcome.ACCEPTED) {
+                refused += counted.outcomes(outcome);
             }
         }
         return refused;

@@ -13,6 +13,7 @@ import dev.edgesocket.api.Request;
 import dev.edgesocket.api.Response;
 import dev.edgesocket.api.UpgradeOptions;
 import dev.edgesocket.api.WebSocketUpgrade;
+import dev.edgesocket.zone.Place;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneSettings;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -40,12 +41,12 @@ final class EdgeRequest implements Request {
     private final ZoneSettings settings;
     private final SocketRuntime runtime;
     private Map<String, List<String>> queryParams;
-    // True while this request holds a zone place (taken for an upgrade request before the script ran).
-    private final java.util.concurrent.atomic.AtomicBoolean holdsPlace;
+    // The zone place an upgrade request took before the script ran, until it goes back or to the socket.
+    private final Place place;
     private WebSocketUpgrade upgrade;
 
-    private EdgeRequest(RoutingContext rc, Zone zone, SocketRuntime runtime, boolean holdsPlace) {
-        this.holdsPlace = new java.util.concurrent.atomic.AtomicBoolean(holdsPlace);
+    private EdgeRequest(RoutingContext rc, Zone zone, SocketRuntime runtime, Place place) {
+        this.place = place;
         HttpServerRequest request = rc.request();
         this.method = request.method().name();
         this.url = request.absoluteURI();
@@ -67,24 +68,18 @@ final class EdgeRequest implements Request {
 
     private static final String HEADER_PROTOCOL = "Sec-WebSocket-Protocol";
 
-    static EdgeRequest from(RoutingContext rc, Zone zone, SocketRuntime runtime, boolean holdsPlace) {
-        return new EdgeRequest(rc, zone, runtime, holdsPlace);
+    static EdgeRequest from(RoutingContext rc, Zone zone, SocketRuntime runtime, Place place) {
+        return new EdgeRequest(rc, zone, runtime, place);
     }
 
     /** Gives back the zone place this request took, if it still holds it; true when it did. */
     boolean releasePlaceIfHeld() {
-        if (holdsPlace.compareAndSet(true, false)) {
-            runtime.admission().release(zone);
-            return true;
-        }
-        return false;
+        return place.release();
     }
 
     /** The approved socket takes over the zone place; it gives it back when it closes. */
     void handPlaceTo(EdgeWebSocket socket) {
-        if (holdsPlace.compareAndSet(true, false)) {
-            socket.holdPlace();
-        }
+        socket.holdPlace(place.transfer());
     }
 
     private static List<String> parseProtocols(List<String> headerValues) {

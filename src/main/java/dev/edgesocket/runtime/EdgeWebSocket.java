@@ -30,6 +30,7 @@ import dev.edgesocket.config.EdgesocketConfig.Dispatch;
 import dev.edgesocket.zone.SessionDirectory;
 import dev.edgesocket.zone.SessionInfo;
 import dev.edgesocket.zone.SocketScope;
+import dev.edgesocket.zone.Place;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneSocket;
 import dev.edgesocket.zone.ZoneSettings;
@@ -90,7 +91,7 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, So
     private final ListenerSet listeners = new ListenerSet();
     private final ZoneMetrics metrics;
     // The zone place this socket holds (see Admission), given back exactly once.
-    private final AtomicBoolean holdsPlace = new AtomicBoolean();
+    private volatile Place place = Place.none();
 
     private volatile ReadyState state = ReadyState.CONNECTING;
     /** A close the script asked for while connecting; bind() sends it instead of firing "open". */
@@ -323,14 +324,12 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, So
     // ---------------------------------------------------------------- zone place
 
     /** The request filter hands this socket the zone place its upgrade took. */
-    void holdPlace() {
-        holdsPlace.set(true);
+    void holdPlace(Place taken) {
+        place = taken;
     }
 
     private void releasePlace() {
-        if (holdsPlace.compareAndSet(true, false)) {
-            runtime.admission().release(zone);
-        }
+        place.release();
     }
 
     /** The script answered its request with something else than the upgrade: the socket never opens, silently. */
@@ -361,7 +360,6 @@ public final class EdgeWebSocket implements WebSocket, Monitored, ZoneSocket, So
         this.channel = boundChannel;
         this.connectedAtMillis = System.currentTimeMillis();
         this.openedAtNanos = System.nanoTime();
-        metrics.upgrade(ZoneMetrics.Outcome.ACCEPTED);
         metrics.opened(openedAtNanos);
         this.events = workerDispatch() ? EventExecutor.serialOn(runtime.workers())
                 : EventExecutor.onEventLoop(boundChannel.eventLoop());

@@ -11,6 +11,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import dev.edgesocket.config.EdgesocketConfig;
+import dev.edgesocket.vertx.VertxInternals;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
@@ -23,7 +24,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -103,7 +103,7 @@ public class HeaderTimeouts {
         if (timeoutMillis <= 0) {
             return false;
         }
-        Channel channel = ((ConnectionBase) rc.request().connection()).channel();
+        Channel channel = VertxInternals.channel(rc.request().connection());
         if (rc.request().path().startsWith(PROBE_PREFIX)) {
             if (rc.request().path().equals(probePath) && channel.parent() != null) {
                 install(channel.parent(), rc.request().isSSL());

@@ -9,12 +9,9 @@ import java.util.concurrent.CompletionStage;
 public interface Admission {
 
     /**
-     * Asks for a place for a new socket of {@code zone}, before its script runs. Completes with true when a
-     * place was taken (the caller gives it back with {@link #release}), false when the zone is full. Never
-     * completes exceptionally; may complete on another thread, or already be complete when returned.
+     * Asks for a place for a new socket of {@code zone}, before its script runs. Completes with a held
+     * {@link Place} (its holder gives it back), or {@link Place#none()} when the zone is full. Never completes
+     * exceptionally; may complete on another thread, or already be complete when returned.
      */
-    CompletionStage<Boolean> tryAdmit(Zone zone);
-
-    /** Gives back a place {@link #tryAdmit} took: the upgrade did not happen, or the socket closed. */
-    void release(Zone zone);
+    CompletionStage<Place> tryAdmit(Zone zone);
 }

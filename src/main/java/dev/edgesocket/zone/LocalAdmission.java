@@ -12,16 +12,13 @@ import io.quarkus.arc.lookup.LookupUnlessProperty;
 @LookupUnlessProperty(name = "edgesocket.cluster.enabled", stringValue = "true")
 public class LocalAdmission implements Admission {
 
-    private static final CompletableFuture<Boolean> ADMITTED = CompletableFuture.completedFuture(true);
-    private static final CompletableFuture<Boolean> REFUSED = CompletableFuture.completedFuture(false);
+    private static final CompletableFuture<Place> REFUSED = CompletableFuture.completedFuture(Place.none());
 
     @Override
-    public CompletionStage<Boolean> tryAdmit(Zone zone) {
-        return zone.tryTakePlace(zone.settings().maxConnections()) ? ADMITTED : REFUSED;
-    }
-
-    @Override
-    public void release(Zone zone) {
-        zone.releasePlace();
+    public CompletionStage<Place> tryAdmit(Zone zone) {
+        if (!zone.tryTakePlace(zone.settings().maxConnections())) {
+            return REFUSED;
+        }
+        return CompletableFuture.completedFuture(Place.held(zone::releasePlace));
     }
 }

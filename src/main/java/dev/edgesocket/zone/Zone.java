@@ -27,10 +27,8 @@ public final class Zone {
     private final ConcurrentNavigableMap<Long, ZoneSocket> openSockets = new ConcurrentSkipListMap<>();
     // Places taken by upgrades in progress and open sockets; what max-connections limits.
     private final AtomicInteger places = new AtomicInteger();
-    private final LongAdder upgrades = new LongAdder();
-    private final LongAdder refusedDisabled = new LongAdder();
-    private final LongAdder refusedLimit = new LongAdder();
-    private final LongAdder refusedOrigin = new LongAdder();
+    // One counter per upgrade outcome: the config API, the cluster's sums and the meters all read these.
+    private final LongAdder[] outcomes = new LongAdder[UpgradeOutcome.values().length];
 
     public Zone(String name, String path, EdgeScript script, Dispatch dispatch, ZoneSettings baseline) {
         this.name = name;
@@ -39,6 +37,9 @@ public final class Zone {
         this.dispatch = dispatch;
         this.baseline = baseline;
         this.settings = baseline;
+        for (int i = 0; i < outcomes.length; i++) {
+            outcomes[i] = new LongAdder();
+        }
     }
 
     public String name() {
@@ -71,12 +72,11 @@ public final class Zone {
         this.settings = newSettings;
     }
 
-    /** Takes a place for an upgrade unless {@code max} are taken (and counts the refusal). */
+    /** Takes a place for an upgrade unless {@code max} are taken. */
     public boolean tryTakePlace(int max) {
         for (;;) {
             int taken = places.get();
             if (taken >= max) {
-                refusedLimit.increment();
                 return false;
             }
             if (places.compareAndSet(taken, taken + 1)) {
@@ -100,16 +100,18 @@ public final class Zone {
         return places.get();
     }
 
-    public void countRefusedLimit() {
-        refusedLimit.increment();
+    /** Counts an upgrade request's outcome; an accepted one is counted when its socket opens. */
+    public void count(UpgradeOutcome outcome) {
+        outcomes[outcome.ordinal()].increment();
     }
 
-    public void countRefusedDisabled() {
-        refusedDisabled.increment();
+    /** Upgrade requests with this outcome since start. */
+    public long outcomes(UpgradeOutcome outcome) {
+        return outcomes[outcome.ordinal()].sum();
     }
 
     public void socketOpened(ZoneSocket socket) {
-        upgrades.increment();
+        count(UpgradeOutcome.ACCEPTED);
         openSockets.put(socket.sequence(), socket);
     }
 
@@ -136,22 +138,18 @@ public final class Zone {
     }
 
     public long upgrades() {
-        return upgrades.sum();
+        return outcomes(UpgradeOutcome.ACCEPTED);
     }
 
     public long refusedDisabled() {
-        return refusedDisabled.sum();
-    }
-
-    public void countRefusedOrigin() {
-        refusedOrigin.increment();
+        return outcomes(UpgradeOutcome.REFUSED_DISABLED);
     }
 
     public long refusedOrigin() {
-        return refusedOrigin.sum();
+        return outcomes(UpgradeOutcome.REFUSED_ORIGIN);
     }
 
     public long refusedLimit() {
-        return refusedLimit.sum();
+        return outcomes(UpgradeOutcome.REFUSED_LIMIT);
     }
 }

@@ -13,6 +13,7 @@ import dev.edgesocket.api.EventType;
 import dev.edgesocket.heartbeat.HeartbeatScheduler;
 import dev.edgesocket.metrics.EdgesocketMetrics;
 import dev.edgesocket.zone.Admission;
+import dev.edgesocket.zone.Place;
 import dev.edgesocket.config.EdgesocketConfig;
 import dev.edgesocket.zone.SessionDirectory;
 import dev.edgesocket.zone.Zone;
@@ -96,16 +97,7 @@ final class SocketHarness {
 
     private static SocketRuntime runtime() {
         EdgesocketConfig config = proxy(EdgesocketConfig.class);
-        Admission admission = new Admission() {
-            @Override
-            public CompletionStage<Boolean> tryAdmit(Zone zone) {
-                return CompletableFuture.completedFuture(true);
-            }
-
-            @Override
-            public void release(Zone zone) {
-            }
-        };
+        Admission admission = zone -> CompletableFuture.completedFuture(Place.held(() -> { }));
         return new SocketRuntime(new WorkerPool(config), new HeartbeatScheduler(),
                 new EdgesocketMetrics(new SimpleMeterRegistry()), config, instance(admission),
                 instance(proxy(SessionDirectory.class)), new SimpleMeterRegistry());
