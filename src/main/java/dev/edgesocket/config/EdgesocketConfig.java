@@ -63,8 +63,17 @@ public interface EdgesocketConfig {
 
     interface ZoneConfig {
 
-        /** The path the zone answers, e.g. {@code /echo}. */
+        /**
+         * The path the zone answers: exact ({@code /echo}), or a prefix written with a trailing {@code /*}
+         * ({@code /app/*} answers {@code /app} and everything below it; {@code /*} every path).
+         */
         String path();
+
+        /**
+         * The host names the zone answers (the Host header, port aside): exact names or {@code *.example.com}.
+         * Empty: any host. A zone with hosts owns every path of them, the server's own ({@code /q/*}, ...) included.
+         */
+        Optional<List<String>> hosts();
 
         /**
          * The name ({@code @Named}) of the {@code EdgeScript} bean that serves the zone, or a JavaScript or

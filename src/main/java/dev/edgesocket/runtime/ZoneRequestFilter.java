@@ -61,7 +61,7 @@ public class ZoneRequestFilter {
             JakartaHandOff.continueApproved(rc);
             return;
         }
-        Zone zone = zones.forPath(path);
+        Zone zone = zones.route(rc.request().authority() == null ? null : rc.request().authority().host(), path);
         if (zone == null) {
             rc.next();
             return;

@@ -19,6 +19,7 @@ public final class Zone {
 
     private final String name;
     private final String path;
+    private final List<String> hosts;
     private final EdgeScript script;
     private final Dispatch dispatch;
     private final ZoneSettings baseline;
@@ -31,7 +32,13 @@ public final class Zone {
     private final LongAdder[] outcomes = new LongAdder[UpgradeOutcome.values().length];
 
     public Zone(String name, String path, EdgeScript script, Dispatch dispatch, ZoneSettings baseline) {
+        this(name, List.of(), path, script, dispatch, baseline);
+    }
+
+    /** A zone for {@code hosts} (empty: any host) and {@code path} (exact, or a prefix ending in {@code /*}). */
+    public Zone(String name, List<String> hosts, String path, EdgeScript script, Dispatch dispatch, ZoneSettings baseline) {
         this.name = name;
+        this.hosts = List.copyOf(hosts);
         this.path = path;
         this.script = script;
         this.dispatch = dispatch;
@@ -46,8 +53,14 @@ public final class Zone {
         return name;
     }
 
+    /** The path it answers: exact, or a prefix written with a trailing {@code /*}. */
     public String path() {
         return path;
+    }
+
+    /** The host names it answers ({@code *.example.com} for any name below); empty for any host. */
+    public List<String> hosts() {
+        return hosts;
     }
 
     public EdgeScript script() {

@@ -20,7 +20,7 @@ import io.quarkus.runtime.Startup;
 
 import dev.edgesocket.api.EdgeScript;
 
-/** The zones from configuration, looked up by path on every request. */
+/** The zones from configuration, looked up by host and path on every request. */
 // @Startup: a zone naming a missing script must stop the server at start, not at the first request.
 @Startup
 @Singleton
@@ -32,21 +32,14 @@ public class ZoneRegistry {
             + "Configuration), or set edgesocket.examples.enabled=true to serve the demo zones (/echo, /chat, ...)";
 
     private final Map<String, Zone> byName;
-    private final Map<String, Zone> byPath;
+    private final Routes routes;
 
     @Inject
     public ZoneRegistry(EdgesocketConfig config, @Any Instance<EdgeScript> scripts, Instance<ScriptLoader> loaders) {
         Map<String, Zone> names = new LinkedHashMap<>();
-        Map<String, Zone> paths = new LinkedHashMap<>();
         config.zones().forEach((name, zoneConfig) -> {
             String path = zoneConfig.path();
-            if (!path.startsWith("/")) {
-                throw new IllegalStateException("edgesocket.zones.\"" + name + "\".path must start with '/', got '" + path + "'.");
-            }
-            if (paths.containsKey(path)) {
-                throw new IllegalStateException("Zones '" + paths.get(path).name() + "' and '" + name
-                        + "' both claim the path " + path + ": each zone needs a path of its own.");
-            }
+            List<String> hosts = zoneConfig.hosts().orElse(List.of());
             ScriptLoader.Loaded loaded = load(name, zoneConfig, scripts, loaders);
             for (String origin : zoneConfig.websockets().allowedOrigins().orElse(List.of())) {
                 String problem = OriginPolicy.problem(origin);
@@ -55,20 +48,28 @@ public class ZoneRegistry {
                             + problem + ".");
                 }
             }
-            Zone zone = new Zone(name, path, loaded.script(), loaded.dispatch(),
+            Zone zone = new Zone(name, hosts, path, loaded.script(), loaded.dispatch(),
                     ZoneSettings.from(zoneConfig.websockets()));
             names.put(name, zone);
-            paths.put(path, zone);
-            LOG.infof("Zone '%s' serves %s with script '%s' (dispatch %s)", name, path, zoneConfig.script(),
+            LOG.infof("Zone '%s' serves %s%s with script '%s' (dispatch %s)", name, path,
+                    hosts.isEmpty() ? "" : " on " + String.join(", ", hosts), zoneConfig.script(),
                     loaded.dispatch().name().toLowerCase().replace('_', '-'));
         });
+        // Malformed hosts and paths, and two zones claiming the same host and path, stop the start here.
+        this.routes = Routes.of(List.copyOf(names.values()));
+        for (Zone zone : names.values()) {
+            List<String> kept = Routes.serverPathsShadowing(zone);
+            if (!kept.isEmpty()) {
+                LOG.infof("Zone '%s' is for any host, so %s stay the server's own; give it hosts to serve them too",
+                        zone.name(), String.join(", ", kept));
+            }
+        }
         loaders.forEach(ScriptLoader::loaded);
         if (names.isEmpty()) {
             // A packaged server serves only what its operator configured: say, once, how to get something served.
             LOG.info(NO_ZONES);
         }
         this.byName = Collections.unmodifiableMap(names);
-        this.byPath = Map.copyOf(paths);
     }
 
     /** A bean named by the zone's {@code script}, or what a loader makes of a file spec ({@code file:}, {@code classpath:}). */
@@ -89,9 +90,12 @@ public class ZoneRegistry {
         return new ScriptLoader.Loaded(script.get(), zoneConfig.dispatch());
     }
 
-    /** The zone whose path is exactly {@code path}. */
-    public Zone forPath(String path) {
-        return byPath.get(path);
+    /**
+     * The zone a request belongs to, by its Host ({@code authority}, port aside) and path, or null: none matches,
+     * or the path is the server's own on a host no zone owns.
+     */
+    public Zone route(String authority, String path) {
+        return routes.find(authority, path);
     }
 
     public Optional<Zone> named(String name) {
