@@ -78,9 +78,12 @@ public interface EdgesocketConfig {
         /**
          * The name ({@code @Named}) of the {@code EdgeScript} bean that serves the zone, or a JavaScript or
          * TypeScript file: {@code file:scripts/chat.ts} (relative to the working directory) or
-         * {@code classpath:scripts/echo.ts}.
+         * {@code classpath:scripts/echo.ts}. Without a script, a zone with an origin is a Pull Zone.
          */
-        String script();
+        Optional<String> script();
+
+        /** The server behind the zone (Bunny's Pull Zone origin). */
+        OriginConfig origin();
 
         /** Where the script and listeners run: {@code worker} (default, may block) or {@code event-loop}. */
         @WithDefault("worker")
@@ -138,6 +141,39 @@ public interface EdgesocketConfig {
          */
         @WithDefault("false")
         boolean compression();
+    }
+
+    interface OriginConfig {
+
+        /**
+         * The origin's base URL, {@code http://orders:8080} or {@code https://api.internal/base}: with it and no
+         * script, every request of the zone (WebSocket upgrades included) is proxied there; its path is a prefix.
+         */
+        Optional<String> url();
+
+        /** How long connecting to the origin may take; past it the client gets 504. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** How long the origin may take to send its response head; past it the client gets 504. */
+        @WithDefault("30s")
+        Duration responseTimeout();
+
+        /** Send the client's Host header to the origin instead of the origin's own host (Bunny sends the origin's). */
+        @WithDefault("false")
+        boolean forwardHostHeader();
+
+        OriginTlsConfig tls();
+    }
+
+    interface OriginTlsConfig {
+
+        /** A PEM file of CA certificates trusted for the origin, beside the JDK's trust store. */
+        Optional<String> trustStore();
+
+        /** Trust any certificate and host name of the origin (a WARN at start says so). For tests only. */
+        @WithDefault("false")
+        boolean insecure();
     }
 
     interface WorkersConfig {

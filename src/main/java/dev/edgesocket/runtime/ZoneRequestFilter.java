@@ -6,6 +6,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import dev.edgesocket.origin.HttpProxy;
+import dev.edgesocket.zone.OriginSettings;
 import dev.edgesocket.zone.Place;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneRegistry;
@@ -34,10 +36,12 @@ public class ZoneRequestFilter {
     private final UpgradeGates gates;
     private final ScriptCall scripts;
     private final HeaderTimeouts headerTimeouts;
+    private final HttpProxy httpProxy;
 
     @Inject
     public ZoneRequestFilter(ZoneRegistry zones, SocketRuntime runtime, UpgradeGates gates, ScriptCall scripts,
-            HeaderTimeouts headerTimeouts) {
+            HeaderTimeouts headerTimeouts, HttpProxy httpProxy) {
+        this.httpProxy = httpProxy;
         this.zones = zones;
         this.runtime = runtime;
         this.gates = gates;
@@ -66,8 +70,13 @@ public class ZoneRequestFilter {
             rc.next();
             return;
         }
+        OriginSettings origin = zone.origin();
         if (!upgradeRequest) {
-            scripts.run(rc, zone, Place.none());
+            if (zone.script() == null) { // a Pull Zone: the origin answers
+                httpProxy.forward(rc, zone, origin);
+            } else {
+                scripts.run(rc, zone, Place.none());
+            }
             return;
         }
         Refusal refusal = gates.check(zone, rc.request());

@@ -24,6 +24,7 @@ public final class Zone {
     private final Dispatch dispatch;
     private final ZoneSettings baseline;
     private volatile ZoneSettings settings;
+    private volatile OriginSettings origin;
     // Open sockets by sequence, removed when their close event fires: bounded by max-connections.
     private final ConcurrentNavigableMap<Long, ZoneSocket> openSockets = new ConcurrentSkipListMap<>();
     // Places taken by upgrades in progress and open sockets; what max-connections limits.
@@ -37,7 +38,14 @@ public final class Zone {
 
     /** A zone for {@code hosts} (empty: any host) and {@code path} (exact, or a prefix ending in {@code /*}). */
     public Zone(String name, List<String> hosts, String path, EdgeScript script, Dispatch dispatch, ZoneSettings baseline) {
+        this(name, hosts, path, script, null, dispatch, baseline);
+    }
+
+    /** A zone with a script, an origin (a Pull Zone), or both (a middleware script in front of the origin). */
+    public Zone(String name, List<String> hosts, String path, EdgeScript script, OriginSettings origin, Dispatch dispatch,
+            ZoneSettings baseline) {
         this.name = name;
+        this.origin = origin;
         this.hosts = List.copyOf(hosts);
         this.path = path;
         this.script = script;
@@ -63,8 +71,28 @@ public final class Zone {
         return hosts;
     }
 
+    /** The zone's script, or null in a Pull Zone. */
     public EdgeScript script() {
         return script;
+    }
+
+    /** The server behind the zone, or null when it has none. */
+    public OriginSettings origin() {
+        return origin;
+    }
+
+    /** Swaps the origin (null: none); requests and sockets already under way keep the one they started with. */
+    public void replaceOrigin(OriginSettings newOrigin) {
+        this.origin = newOrigin;
+    }
+
+    /** Standalone, Pull Zone or middleware, from the script and the origin as they are now. */
+    public ZoneKind kind() {
+        OriginSettings current = origin;
+        if (current == null) {
+            return ZoneKind.STANDALONE;
+        }
+        return script == null ? ZoneKind.PULL_ZONE : ZoneKind.MIDDLEWARE;
     }
 
     public Dispatch dispatch() {

@@ -40,20 +40,38 @@ public class ZoneRegistry {
         config.zones().forEach((name, zoneConfig) -> {
             String path = zoneConfig.path();
             List<String> hosts = zoneConfig.hosts().orElse(List.of());
-            ScriptLoader.Loaded loaded = load(name, zoneConfig, scripts, loaders);
-            for (String origin : zoneConfig.websockets().allowedOrigins().orElse(List.of())) {
-                String problem = OriginPolicy.problem(origin);
+            OriginSettings origin = OriginSettings.from(name, zoneConfig.origin());
+            if (zoneConfig.script().isEmpty() && origin == null) {
+                throw new IllegalStateException("Zone '" + name + "' has neither a script nor an origin: set "
+                        + "edgesocket.zones.\"" + name + "\".script to serve it, or edgesocket.zones.\"" + name
+                        + "\".origin.url to proxy it to a server (docs/origins.md).");
+            }
+            ScriptLoader.Loaded loaded = zoneConfig.script().isEmpty()
+                    ? new ScriptLoader.Loaded(null, zoneConfig.dispatch())
+                    : load(name, zoneConfig.script().get(), zoneConfig.dispatch(), scripts, loaders);
+            for (String allowed : zoneConfig.websockets().allowedOrigins().orElse(List.of())) {
+                String problem = OriginPolicy.problem(allowed);
                 if (problem != null) {
                     throw new IllegalStateException("edgesocket.zones.\"" + name + "\".websockets.allowed-origins: "
                             + problem + ".");
                 }
             }
-            Zone zone = new Zone(name, hosts, path, loaded.script(), loaded.dispatch(),
+            Zone zone = new Zone(name, hosts, path, loaded.script(), origin, loaded.dispatch(),
                     ZoneSettings.from(zoneConfig.websockets()));
             names.put(name, zone);
-            LOG.infof("Zone '%s' serves %s%s with script '%s' (dispatch %s)", name, path,
-                    hosts.isEmpty() ? "" : " on " + String.join(", ", hosts), zoneConfig.script(),
-                    loaded.dispatch().name().toLowerCase().replace('_', '-'));
+            String where = path + (hosts.isEmpty() ? "" : " on " + String.join(", ", hosts));
+            String dispatch = loaded.dispatch().name().toLowerCase().replace('_', '-');
+            switch (zone.kind()) {
+                case STANDALONE -> LOG.infof("Zone '%s' serves %s with script '%s' (dispatch %s)", name, where,
+                        zoneConfig.script().get(), dispatch);
+                case PULL_ZONE -> LOG.infof("Zone '%s' serves %s from the origin %s", name, where, origin.url());
+                case MIDDLEWARE -> LOG.infof("Zone '%s' serves %s from the origin %s through script '%s' (dispatch %s)",
+                        name, where, origin.url(), zoneConfig.script().get(), dispatch);
+            }
+            if (origin != null && origin.insecure()) {
+                LOG.warnf("Zone '%s' trusts any certificate of its origin %s (origin.tls.insecure=true): use it for "
+                        + "tests only", name, origin.url());
+            }
         });
         // Malformed hosts and paths, and two zones claiming the same host and path, stop the start here.
         this.routes = Routes.of(List.copyOf(names.values()));
@@ -73,9 +91,8 @@ public class ZoneRegistry {
     }
 
     /** A bean named by the zone's {@code script}, or what a loader makes of a file spec ({@code file:}, {@code classpath:}). */
-    private static ScriptLoader.Loaded load(String name, EdgesocketConfig.ZoneConfig zoneConfig,
+    private static ScriptLoader.Loaded load(String name, String spec, EdgesocketConfig.Dispatch dispatch,
             Instance<EdgeScript> scripts, Instance<ScriptLoader> loaders) {
-        String spec = zoneConfig.script();
         for (ScriptLoader loader : loaders) {
             Optional<ScriptLoader.Loaded> loaded = loader.load(name, spec);
             if (loaded.isPresent()) {
@@ -87,7 +104,7 @@ public class ZoneRegistry {
             throw new IllegalStateException("Zone '" + name + "' names the script '" + spec
                     + "', but no EdgeScript bean is annotated @Named(\"" + spec + "\").");
         }
-        return new ScriptLoader.Loaded(script.get(), zoneConfig.dispatch());
+        return new ScriptLoader.Loaded(script.get(), dispatch);
     }
 
     /**

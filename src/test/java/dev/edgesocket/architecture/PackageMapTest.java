@@ -37,13 +37,14 @@ class PackageMapTest {
             Map.entry("zone", Set.of("api", "config")),
             Map.entry("lifecycle", Set.of("config", "zone")),
             Map.entry("metrics", Set.of("heartbeat", "zone", "config")),
+            Map.entry("origin", Set.of("config", "metrics", "vertx", "zone")),
             Map.entry("health", Set.of("heartbeat", "lifecycle", "zone", "config")),
             Map.entry("cluster", Set.of("config", "metrics", "zone")),
             Map.entry("channels", Set.of("api", "cluster", "config", "serial", "zone")),
-            Map.entry("runtime", Set.of("api", "config", "heartbeat", "lifecycle", "metrics", "serial", "vertx", "zone")),
+            Map.entry("runtime", Set.of("api", "config", "heartbeat", "lifecycle", "metrics", "origin", "serial", "vertx", "zone")),
             Map.entry("js", Set.of("api", "channels", "config", "vertx", "zone")),
             Map.entry("examples", Set.of("api", "channels")),
-            Map.entry("admin", Set.of("api", "channels", "config", "metrics", "runtime", "zone", "lifecycle")));
+            Map.entry("admin", Set.of("api", "channels", "config", "metrics", "origin", "runtime", "zone", "lifecycle")));
 
     @Test
     void everyRoomImportsOnlyWhatTheMapAllows() throws IOException {

@@ -1,0 +1,142 @@
+package dev.edgesocket.origin;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import dev.edgesocket.zone.OriginSettings;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.TrustOptions;
+
+/**
+ * One pooled HTTP client per zone's origin, kept while the origin stays the same. When a zone's origin changes the
+ * old client is closed once requests under way have had time to finish, so the map holds at most two per zone.
+ */
+@Singleton
+public class OriginClients {
+
+    private record Entry(OriginSettings settings, HttpClient client) {
+    }
+
+    private final Vertx vertx;
+    private final Map<String, Entry> clients = new ConcurrentHashMap<>();
+
+    @Inject
+    public OriginClients(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    /** The client for a zone's origin as it is now. */
+    HttpClient client(String zone, OriginSettings origin) {
+        Entry entry = clients.get(zone);
+        if (entry != null && entry.settings().equals(origin)) {
+            return entry.client();
+        }
+        // Failures of origin connections reach their requests' futures; without a handler Vert.x would also log
+        // each one as an ERROR (an origin speaking garbage is the origin's news, not this server's error).
+        Entry fresh = new Entry(origin, vertx.httpClientBuilder().with(options(origin))
+                .withConnectHandler(connection -> connection.exceptionHandler(ignored -> {
+                })).build());
+        Entry previous = clients.put(zone, fresh);
+        if (previous != null) {
+            long grace = previous.settings().connectTimeout().plus(previous.settings().responseTimeout()).toMillis() + 1000;
+            vertx.setTimer(grace, id -> previous.client().close());
+        }
+        return fresh.client();
+    }
+
+    static HttpClientOptions options(OriginSettings origin) {
+        HttpClientOptions options = new HttpClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, origin.connectTimeout().toMillis()))
+                .setKeepAlive(true)
+                .setMaxPoolSize(256)
+                .setMaxWaitQueueSize(4096)
+                // A kept-alive connection the origin may close meanwhile is not reused after a minute of quiet.
+                .setKeepAliveTimeout(60)
+                .setDecompressionSupported(false)
+                .setTryUseCompression(false);
+        if (origin.secure()) {
+            options.setSsl(true).setForceSni(true);
+            if (origin.insecure()) {
+                options.setTrustAll(true).setVerifyHost(false);
+            } else {
+                options.setVerifyHost(true);
+                if (origin.trustStore().isPresent()) {
+                    options.setTrustOptions(TrustOptions.wrap(withJdkTrust(Path.of(origin.trustStore().get()))));
+                }
+            }
+        }
+        return options;
+    }
+
+    /** A trust manager that trusts the JDK's CAs and those of a PEM file. */
+    static X509TrustManager withJdkTrust(Path pem) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            // The JDK's own CAs first...
+            TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            jdk.init((KeyStore) null);
+            int index = 0;
+            for (TrustManager manager : jdk.getTrustManagers()) {
+                if (manager instanceof X509TrustManager x509) {
+                    for (X509Certificate ca : x509.getAcceptedIssuers()) {
+                        store.setCertificateEntry("jdk-" + index++, ca);
+                    }
+                }
+            }
+            // ...then the operator's.
+            for (Certificate ca : readPem(pem)) {
+                store.setCertificateEntry("origin-" + index++, ca);
+            }
+            TrustManagerFactory both = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            both.init(store);
+            for (TrustManager manager : both.getTrustManagers()) {
+                if (manager instanceof X509TrustManager x509) {
+                    return x509;
+                }
+            }
+            throw new IllegalStateException("The JDK offers no X.509 trust manager.");
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("origin.tls.trust-store " + pem + " could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Certificate> readPem(Path pem) throws IOException, CertificateException {
+        try (InputStream in = Files.newInputStream(pem)) {
+            Collection<? extends Certificate> read = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            if (read.isEmpty()) {
+                throw new CertificateException("no certificate in it");
+            }
+            return new ArrayList<>(read);
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        clients.values().forEach(entry -> entry.client().close());
+        clients.clear();
+    }
+}

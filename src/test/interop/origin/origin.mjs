@@ -1,0 +1,100 @@
+// The origins behind edgesocket's Pull Zone tests (OriginIT), on loopback:
+//   node origin.mjs <httpPort> <garbagePort>
+// <httpPort>: an HTTP server (and, with ws, a WebSocket server) whose answers say what it received;
+// <garbagePort>: a TCP server that answers anything with bytes that are not HTTP.
+// Paths are matched by their last segment, so any base path (the origin URL's prefix) works.
+import http from 'node:http';
+import net from 'node:net';
+import crypto from 'node:crypto';
+import { WebSocketServer } from 'ws';
+
+const [httpPort, garbagePort] = process.argv.slice(2).map(Number);
+
+function last(url) {
+  const path = new URL(url, 'http://origin').pathname;
+  return path.substring(path.lastIndexOf('/') + 1);
+}
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://origin');
+  switch (last(req.url)) {
+    case 'echo': {
+      // What arrived: method, target, headers (raw, in order), and the body's length and SHA-256.
+      const hash = crypto.createHash('sha256');
+      let length = 0;
+      req.on('data', chunk => { hash.update(chunk); length += chunk.length; });
+      req.on('end', () => {
+        const body = JSON.stringify({ method: req.method, url: req.url, headers: req.headers,
+          rawHeaders: req.rawHeaders, httpVersion: req.httpVersion, length, sha256: hash.digest('hex') });
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body),
+          'Connection': 'X-Secret', 'X-Secret': 'hop', 'Keep-Alive': 'timeout=5', 'X-Origin': 'node' });
+        res.end(req.method === 'HEAD' ? undefined : body);
+      });
+      return;
+    }
+    case 'stream': {
+      // N MiB in 64 KiB chunks, chunked, written as fast as the reader takes them (and no faster).
+      const total = Number(url.searchParams.get('mb') || '1') * 1024 * 1024;
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      let sent = 0;
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      const pump = () => {
+        while (sent < total) {
+          sent += chunk.length;
+          if (!res.write(chunk)) { res.once('drain', pump); return; }
+        }
+        res.end();
+      };
+      pump();
+      return;
+    }
+    case 'slow-head':
+      setTimeout(() => { res.writeHead(200); res.end('late'); }, Number(url.searchParams.get('ms') || '3000'));
+      return;
+    case 'drop':
+      req.socket.destroy();
+      return;
+    case 'drop-mid':
+      res.writeHead(200, { 'Content-Length': '1000000' });
+      res.write(Buffer.alloc(1000, 0x62), () => setTimeout(() => req.socket.destroy(), 50));
+      return;
+    case 'status':
+      res.writeHead(Number(url.searchParams.get('code')), 'Custom Reason', { 'X-Origin': 'node', 'Content-Type': 'text/plain' });
+      res.end('the origin says ' + url.searchParams.get('code'));
+      return;
+    default:
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('no such thing at the origin: ' + req.url);
+  }
+});
+
+// WebSocket origin: echoes, and says what the handshake carried when asked.
+const wss = new WebSocketServer({
+  server,
+  handleProtocols: (protocols) => (protocols.has('v2') ? 'v2' : protocols.has('v1') ? 'v1' : false),
+});
+wss.on('connection', (ws, req) => {
+  ws.on('message', (data, isBinary) => {
+    const text = isBinary ? null : data.toString();
+    if (text === 'handshake') {
+      ws.send(JSON.stringify({ url: req.url, headers: req.headers, protocol: ws.protocol }));
+    } else if (text && text.startsWith('close:')) {
+      const [, code, reason] = text.split(':');
+      ws.close(Number(code), reason || '');
+    } else if (text === 'drop') {
+      ws._socket.destroy();
+    } else if (text && text.startsWith('flood:')) {
+      const count = Number(text.split(':')[1]);
+      for (let i = 0; i < count; i++) ws.send('m' + i);
+    } else {
+      ws.send(data, { binary: isBinary });
+    }
+  });
+});
+
+const garbage = net.createServer(socket => {
+  socket.once('data', () => socket.end('THIS IS NOT HTTP\r\n\r\n'));
+  socket.on('error', () => {});
+});
+
+server.listen(httpPort, '127.0.0.1', () => garbage.listen(garbagePort, '127.0.0.1', () => console.log('listening')));
