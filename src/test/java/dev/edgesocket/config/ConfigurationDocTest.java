@@ -123,6 +123,14 @@ class ConfigurationDocTest {
         assertEquals(List.of(), wrong, DOC + " disagrees with EdgesocketConfig's @WithDefault");
     }
 
+    /** docs/operations.md's config API section names every field of a zone's {@code websockets}, as code. */
+    @Test
+    void theConfigApiDocNamesEveryField() throws IOException {
+        String operations = Files.readString(Path.of("docs/operations.md"));
+        List<String> unnamed = ZoneSetting.jsonNames().stream().filter(f -> !operations.contains("`" + f + "`")).toList();
+        assertEquals(List.of(), unnamed, "fields of the config API that docs/operations.md does not name");
+    }
+
     /** The value a default cell begins with, as code: {@code `false` (`true` in dev)} shows {@code false}. */
     static Optional<String> shownDefault(String cell) {
         Matcher m = Pattern.compile("^`([^`]*)`").matcher(cell);
