@@ -80,11 +80,14 @@ final class Natives {
 
         /** The bytes of {@code [arrayBuffer, offset, length]}, the runtime's spelling of a view, at i, i+1, i+2. */
         byte[] bytes(int i) {
-            int offset = values[i + 1].asInt();
-            int length = values[i + 2].asInt();
+            return read(values[i], values[i + 1].asInt(), values[i + 2].asInt());
+        }
+
+        /** {@code length} bytes of a JavaScript ArrayBuffer from {@code offset}, copied. */
+        static byte[] read(Value buffer, int offset, int length) {
             byte[] bytes = new byte[length];
             if (length > 0) {
-                values[i].readBuffer(offset, bytes, 0, length);
+                buffer.readBuffer(offset, bytes, 0, length);
             }
             return bytes;
         }

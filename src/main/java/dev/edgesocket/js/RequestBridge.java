@@ -168,7 +168,7 @@ final class RequestBridge {
 
     /** The bytes of a body in the runtime's {@code [arrayBuffer, offset, length]}. */
     private static byte[] bytes(Value body) {
-        return new Natives.Args(new Value[] { body.getArrayElement(0), body.getArrayElement(1),
-                body.getArrayElement(2) }).bytes(0);
+        return Natives.Args.read(body.getArrayElement(0), body.getArrayElement(1).asInt(),
+                body.getArrayElement(2).asInt());
     }
 }

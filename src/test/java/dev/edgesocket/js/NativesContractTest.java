@@ -98,6 +98,29 @@ class NativesContractTest {
     }
 
     @Test
+    void aFileThatIsNotOneFunctionStopsTheStartWithItsName() {
+        RuntimeScripts runtime = RuntimeScripts.load(List.of("00-broken.js"),
+                name -> new ByteArrayInputStream("1 + 1".getBytes(StandardCharsets.UTF_8)));
+        try (Context context = Context.newBuilder("js").option("engine.WarnInterpreterOnly", "false").build()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> runtime.evaluate(context, natives(), runtime.namespace(context)));
+            assertTrue(e.getMessage().contains("edgesocket-runtime/00-broken.js is not one function expression"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void anErrorInTheRuntimeNamesItsFileAndLine() {
+        try (Context context = Context.newBuilder("js").option("engine.WarnInterpreterOnly", "false").build()) {
+            RuntimeScripts runtime = RuntimeScripts.load();
+            runtime.evaluate(context, natives(), runtime.namespace(context));
+            String stack = context.eval("js", "try { new TextDecoder('latin1'); } catch (e) { e.stack }").asString();
+            assertTrue(stack.contains("Only utf-8 is supported") && stack.contains("(edgesocket-runtime/20-encoding.js:"),
+                    stack);
+        }
+    }
+
+    @Test
     void theFilesRunInOrderAndDefineTheWebGlobals() {
         try (Context context = Context.newBuilder("js").option("engine.WarnInterpreterOnly", "false").build()) {
             RuntimeScripts runtime = RuntimeScripts.load();
