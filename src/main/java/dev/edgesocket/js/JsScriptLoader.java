@@ -34,7 +34,7 @@ public class JsScriptLoader implements ScriptLoader {
 
     private static final Logger LOG = Logger.getLogger(JsScriptLoader.class);
     /** Scripts reach JavaScript's own objects and the runtime's; of Java, only the bytes of buffers handed to them. */
-    private static final HostAccess HOST_ACCESS = HostAccess.newBuilder().allowBufferAccess(true).build();
+    static final HostAccess HOST_ACCESS = HostAccess.newBuilder().allowBufferAccess(true).build();
 
     private final Duration maxCallbackTime;
     // The zones loaded at start: bounded by the configuration.

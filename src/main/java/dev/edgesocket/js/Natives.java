@@ -71,11 +71,11 @@ final class Natives {
 
         /** A handle the runtime got from an earlier op. */
         <T> T handle(int i, Class<T> type) {
-            Value value = values[i];
-            if (value.isHostObject() && type.isInstance(value.asHostObject())) {
-                return type.cast(value.asHostObject());
+            Object host = values[i].isHostObject() ? values[i].asHostObject() : null;
+            if (type.isInstance(host)) {
+                return type.cast(host);
             }
-            throw new IllegalArgumentException("Expected a " + type.getSimpleName() + " handle, got " + value + ".");
+            throw new IllegalArgumentException("Expected a " + type.getSimpleName() + " handle.");
         }
 
         /** The bytes of {@code [arrayBuffer, offset, length]}, the runtime's spelling of a view, at i, i+1, i+2. */

@@ -120,6 +120,18 @@ class NativesContractTest {
         }
     }
 
+    /** The runtime hands scripts' objects the Java socket, channel and request as handles: inert in a script. */
+    @Test
+    void aHandleIsOpaqueToScripts() {
+        try (Context context = Context.newBuilder("js").allowHostAccess(JsScriptLoader.HOST_ACCESS)
+                .option("engine.WarnInterpreterOnly", "false").build()) {
+            context.getBindings("js").putMember("handle", new java.util.ArrayList<>(List.of("secret")));
+            assertEquals("undefined undefined undefined 0", context.eval("js",
+                    "[typeof handle.size, typeof handle.get, typeof handle.getClass, Object.keys(handle).length].join(' ')")
+                    .asString());
+        }
+    }
+
     @Test
     void theFilesRunInOrderAndDefineTheWebGlobals() {
         try (Context context = Context.newBuilder("js").option("engine.WarnInterpreterOnly", "false").build()) {
