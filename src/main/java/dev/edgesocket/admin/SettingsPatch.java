@@ -10,16 +10,22 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.edgesocket.config.ZoneSetting;
+import dev.edgesocket.zone.OriginPolicy;
 import dev.edgesocket.zone.ZoneSettings;
 
 /**
  * Checks and applies a partial change of a zone's {@code websockets} settings, field by field, so a
- * rejected change can say what is wrong with each field and change nothing.
+ * rejected change can say what is wrong with each field and change nothing. The fields, their kinds and their
+ * bounds are the {@link ZoneSetting} descriptors'; the sentences for each kind are here.
  */
 final class SettingsPatch {
 
-    static final List<String> FIELDS = List.of("enabled", "subprotocols", "idleTimeout", "maxIdle", "maxConnections",
-            "maxMessageSize", "maxBufferedAmount", "maxFragments", "compression", "allowedOrigins", "requireOrigin");
+    /** The JSON names of the settings, in the order the descriptors give them. */
+    static final List<String> FIELDS = ZoneSetting.jsonNames();
+
+    /** The longest duration a setting takes, in seconds. */
+    static final long MAX_SECONDS = Integer.MAX_VALUE;
 
     private SettingsPatch() {
     }
@@ -43,47 +49,42 @@ final class SettingsPatch {
     }
 
     private static String problem(String name, JsonNode value) {
-        switch (name) {
-            case "allowedOrigins":
-                if (!value.isArray()) {
-                    return "must be a list of origins such as [\"https://app.example.com\", \"https://*.example.com\"]";
-                }
-                for (JsonNode item : value) {
-                    String problem = item.isTextual() ? dev.edgesocket.zone.OriginPolicy.problem(item.asText())
-                            : "every allowed origin must be a string";
-                    if (problem != null) {
-                        return problem;
-                    }
-                }
-                return null;
-            case "enabled":
-            case "compression":
-            case "requireOrigin":
-                return value.isBoolean() ? null : "must be true or false";
-            case "subprotocols":
-                if (!value.isArray()) {
-                    return "must be a list of subprotocol names";
-                }
-                for (JsonNode item : value) {
-                    if (!item.isTextual() || !isToken(item.asText())) {
-                        return "every subprotocol must be a non-empty name without spaces, commas or quotes";
-                    }
-                }
-                return null;
-            case "idleTimeout":
-            case "maxIdle":
-                return seconds(value);
-            case "maxConnections":
-                return wholeNumber(value, 0, Integer.MAX_VALUE, "a whole number, 0 or more");
-            case "maxMessageSize":
-                return wholeNumber(value, 1, Integer.MAX_VALUE, "a whole number of bytes from 1 to 2147483647");
-            case "maxBufferedAmount":
-                return wholeNumber(value, 1, Long.MAX_VALUE, "a whole number of bytes, 1 or more");
-            case "maxFragments":
-                return wholeNumber(value, 1, Integer.MAX_VALUE, "a whole number of frames from 1 to 2147483647");
-            default:
-                return "is not a setting; the settings are " + String.join(", ", FIELDS);
+        ZoneSetting setting = ZoneSetting.byJson(name).orElse(null);
+        if (setting == null) {
+            return "is not a setting; the settings are " + String.join(", ", FIELDS);
         }
+        return switch (setting.kind()) {
+            case ORIGINS -> origins(value);
+            case SWITCH -> value.isBoolean() ? null : "must be true or false";
+            case TOKENS -> subprotocols(value);
+            case SECONDS -> seconds(value);
+            case INT, LONG -> wholeNumber(value, setting.min(), setting.max(), setting.range());
+        };
+    }
+
+    private static String origins(JsonNode value) {
+        if (!value.isArray()) {
+            return "must be a list of origins such as [\"https://app.example.com\", \"https://*.example.com\"]";
+        }
+        for (JsonNode item : value) {
+            String problem = item.isTextual() ? OriginPolicy.problem(item.asText()) : "every allowed origin must be a string";
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static String subprotocols(JsonNode value) {
+        if (!value.isArray()) {
+            return "must be a list of subprotocol names";
+        }
+        for (JsonNode item : value) {
+            if (!item.isTextual() || !isToken(item.asText())) {
+                return "every subprotocol must be a non-empty name without spaces, commas or quotes";
+            }
+        }
+        return null;
     }
 
     /** Seconds to the millisecond (30, 1.5, 0.25), as the properties take them ({@code 1500ms}). */
@@ -97,7 +98,7 @@ final class SettingsPatch {
             return what + ", got " + value.asText();
         }
         java.math.BigDecimal v = value.decimalValue();
-        if (v.signum() < 0 || v.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0
+        if (v.signum() < 0 || v.compareTo(java.math.BigDecimal.valueOf(MAX_SECONDS)) > 0
                 || v.stripTrailingZeros().scale() > 3) {
             return what + ", got " + v.toPlainString();
         }
@@ -131,23 +132,19 @@ final class SettingsPatch {
 
     /** The settings with the (already checked) fields of {@code websockets} applied. */
     static ZoneSettings apply(ZoneSettings base, JsonNode websockets) {
-        boolean enabled = websockets.has("enabled") ? websockets.get("enabled").asBoolean() : base.enabled();
-        List<String> subprotocols = websockets.has("subprotocols") ? strings(websockets.get("subprotocols"))
-                : base.subprotocols();
-        Duration idleTimeout = websockets.has("idleTimeout") ? toDuration(websockets.get("idleTimeout")) : base.idleTimeout();
-        Duration maxIdle = websockets.has("maxIdle") ? toDuration(websockets.get("maxIdle")) : base.maxIdle();
-        int maxConnections = websockets.has("maxConnections") ? websockets.get("maxConnections").asInt() : base.maxConnections();
-        long maxMessageSize = websockets.has("maxMessageSize") ? websockets.get("maxMessageSize").asLong() : base.maxMessageSize();
-        long maxBufferedAmount = websockets.has("maxBufferedAmount") ? websockets.get("maxBufferedAmount").asLong()
-                : base.maxBufferedAmount();
-        int maxFragments = websockets.has("maxFragments") ? websockets.get("maxFragments").asInt() : base.maxFragments();
-        boolean compression = websockets.has("compression") ? websockets.get("compression").asBoolean() : base.compression();
-        List<String> allowedOrigins = websockets.has("allowedOrigins") ? strings(websockets.get("allowedOrigins"))
-                : base.allowedOrigins();
-        boolean requireOrigin = websockets.has("requireOrigin") ? websockets.get("requireOrigin").asBoolean()
-                : base.requireOrigin();
-        return new ZoneSettings(enabled, subprotocols, idleTimeout, maxIdle, maxConnections, maxMessageSize,
-                maxBufferedAmount, maxFragments, compression, allowedOrigins, requireOrigin);
+        return ZoneSettings.of(setting -> websockets.has(setting.json()) ? value(setting, websockets.get(setting.json()))
+                : base.get(setting));
+    }
+
+    /** A checked JSON value as the setting's kind's type. */
+    private static Object value(ZoneSetting setting, JsonNode json) {
+        return switch (setting.kind()) {
+            case SWITCH -> Boolean.valueOf(json.asBoolean());
+            case TOKENS, ORIGINS -> strings(json);
+            case SECONDS -> toDuration(json);
+            case INT -> Integer.valueOf(json.asInt());
+            case LONG -> Long.valueOf(json.asLong());
+        };
     }
 
     private static List<String> strings(JsonNode array) {

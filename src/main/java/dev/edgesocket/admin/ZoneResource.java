@@ -258,14 +258,8 @@ public class ZoneResource {
         return Response.status(400).entity(new ApiError(message, errors)).build();
     }
 
-    /** The PATCH body, for the OpenAPI document: every field optional. */
+    /** The PATCH body, for the OpenAPI document: every field optional ({@link SettingsSchemas} builds them). */
     @Schema(name = "ZonePatch")
-    public record WebSocketsPatch(@Schema(implementation = WebSocketsFields.class) Object websockets) {
-    }
-
-    @Schema(name = "WebSocketsFields", description = "Any subset of the zone's WebSocket settings")
-    public record WebSocketsFields(Boolean enabled, List<String> subprotocols, Double idleTimeout, Double maxIdle,
-            Integer maxConnections, Long maxMessageSize, Long maxBufferedAmount, Integer maxFragments, Boolean compression,
-            List<String> allowedOrigins, Boolean requireOrigin) {
+    public record WebSocketsPatch(@Schema(ref = SettingsSchemas.FIELDS) Object websockets) {
     }
 }

@@ -10,7 +10,9 @@ import dev.edgesocket.zone.Zone;
 
 /** A zone in the config API: what it is, its settings, and its live counts. */
 @io.quarkus.runtime.annotations.RegisterForReflection
-public record ZoneView(String name, String path, String dispatch, WebSocketsView websockets, Live live) {
+public record ZoneView(String name, String path, String dispatch,
+        @org.eclipse.microprofile.openapi.annotations.media.Schema(ref = SettingsSchemas.VIEW) WebSocketsView websockets,
+        Live live) {
 
     /**
      * Live counts since the server started; in cluster mode the sums over the live nodes, and {@code nodes}

@@ -57,7 +57,7 @@ public class ChannelHub implements BroadcastChannels {
 
     @Inject
     public ChannelHub(EdgesocketConfig config, Vertx vertx, MeterRegistry registry,
-            Instance<RedisChannels> redis, QueuedBytes budget) {
+            Instance<ChannelTransport> redis, QueuedBytes budget) {
         this.budget = budget;
         this.maxMessageSize = (int) Math.min(Integer.MAX_VALUE, config.channels().maxMessageSize().asLongValue());
         this.maxPending = config.channels().maxPending();
@@ -67,6 +67,8 @@ public class ChannelHub implements BroadcastChannels {
             task.run();
             return null;
         }, false);
+        // The one ChannelTransport bean is cluster.RedisChannels, looked up only in cluster mode (a single node
+        // never creates it, so it never touches the Redis client).
         this.transport = config.cluster().enabled() ? redis.get() : ChannelTransport.NONE;
         this.posts = Counter.builder("edgesocket.channel.posts").description("Messages posted on BroadcastChannels "
                 + "of this server (postMessage and POST /api/channels)").register(registry);

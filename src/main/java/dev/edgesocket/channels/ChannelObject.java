@@ -1,7 +1,6 @@
 package dev.edgesocket.channels;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,8 +9,10 @@ import org.jboss.logging.Logger;
 
 import dev.edgesocket.api.BroadcastChannel;
 import dev.edgesocket.api.EventListener;
+import dev.edgesocket.api.EventType;
 import dev.edgesocket.api.ListenerOptions;
 import dev.edgesocket.api.MessageEvent;
+import dev.edgesocket.events.ListenerSet;
 import dev.edgesocket.zone.SocketScope;
 
 /**
@@ -22,11 +23,6 @@ import dev.edgesocket.zone.SocketScope;
 final class ChannelObject implements BroadcastChannel {
 
     private static final Logger LOG = Logger.getLogger(ChannelObject.class);
-    private static final Registration[] NONE = new Registration[0];
-
-    private record Registration(EventListener<? super MessageEvent> listener, boolean once) {
-    }
-
     private final ChannelHub hub;
     private final Topic topic;
     private final SocketScope socket; // null: not tied to a socket
@@ -34,7 +30,9 @@ final class ChannelObject implements BroadcastChannel {
     private final AtomicInteger pending = new AtomicInteger();
     /** What the waiting messages cost, each with its overhead (a message shared with other objects counts in full). */
     private final java.util.concurrent.atomic.AtomicLong pendingBytes = new java.util.concurrent.atomic.AtomicLong();
-    private volatile Registration[] registrations = NONE;
+    // The DOM's listener rules (once, no duplicates, removal during a dispatch), shared with the runtime's sockets.
+    private final ListenerSet listeners = new ListenerSet((type, event, t) -> LOG.errorf(t,
+            "A \"message\" listener of BroadcastChannel '%s' threw; the channel stays open", name()));
     private volatile boolean closed;
 
     ChannelObject(ChannelHub hub, Topic topic, SocketScope socket, Executor serial) {
@@ -101,46 +99,15 @@ final class ChannelObject implements BroadcastChannel {
             throw new NullPointerException("listener");
         }
         if (closed) {
-            return;
+            return; // a closed object keeps no references to script objects
         }
-        Registration[] current = registrations;
-        for (Registration r : current) {
-            if (r.listener() == listener) {
-                return;
-            }
-        }
-        Registration[] next = Arrays.copyOf(current, current.length + 1);
-        next[current.length] = new Registration(listener, options != null && options.once());
-        registrations = next;
+        listeners.add(EventType.MESSAGE, listener, options != null && options.once());
     }
 
     @Override
     public void removeEventListener(String type, EventListener<? super MessageEvent> listener) {
         checkType(type);
-        remove(listener);
-    }
-
-    private synchronized boolean remove(EventListener<? super MessageEvent> listener) {
-        Registration[] current = registrations;
-        for (int i = 0; i < current.length; i++) {
-            if (current[i].listener() == listener) {
-                Registration[] next = new Registration[current.length - 1];
-                System.arraycopy(current, 0, next, 0, i);
-                System.arraycopy(current, i + 1, next, i, current.length - i - 1);
-                registrations = next;
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean registered(Registration r) {
-        for (Registration each : registrations) {
-            if (each == r) {
-                return true;
-            }
-        }
-        return false;
+        listeners.remove(EventType.MESSAGE, listener);
     }
 
     private static void checkType(String type) {
@@ -157,7 +124,7 @@ final class ChannelObject implements BroadcastChannel {
                 return;
             }
             closed = true;
-            registrations = NONE;
+            listeners.clear(); // a listener still to run in a dispatch under way is not called
         }
         hub.closed(this, topic);
     }
@@ -210,26 +177,11 @@ final class ChannelObject implements BroadcastChannel {
         return true;
     }
 
-    @SuppressWarnings("unchecked")
     private void dispatch(Object data) {
-        Registration[] current = registrations;
-        if (current.length == 0 || closed) {
+        if (closed || listeners.isEmpty()) {
             return;
         }
-        MessageEvent event = new MessageEvent(data, "", "", null, List.of(), this);
-        for (Registration r : current) {
-            if (r.once() ? !remove(r.listener()) : registrations != current && !registered(r)) {
-                continue; // removed by a listener before it
-            }
-            if (closed) {
-                return;
-            }
-            try {
-                ((EventListener<MessageEvent>) r.listener()).handleEvent(event);
-            } catch (Throwable t) {
-                LOG.errorf(t, "A \"message\" listener of BroadcastChannel '%s' threw; the channel stays open", name());
-            }
-        }
+        listeners.dispatch(EventType.MESSAGE, new MessageEvent(data, "", "", null, List.of(), this));
     }
 
     @Override

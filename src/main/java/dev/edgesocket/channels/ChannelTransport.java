@@ -7,9 +7,10 @@ import java.util.function.Supplier;
 /**
  * How posts reach the other servers: nothing on a single node, Redis pub/sub in cluster mode. The hub tells it
  * which names this server holds (first object opened, last one closed) and hands it every post once; it hands
- * back the posts of other servers.
+ * back the posts of other servers. Cluster mode's implementation, {@code cluster.RedisChannels}, lives with the
+ * other Redis adapters; this room does not import {@code cluster}.
  */
-interface ChannelTransport {
+public interface ChannelTransport {
 
     /** The names that other servers' posts are delivered to here. */
     interface Receiver {

@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgesocket.config.EdgesocketConfig;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneRegistry;
-import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands.ReactiveRedisSubscriber;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -24,8 +23,9 @@ import io.vertx.core.Vertx;
  * This server as a member of the cluster. Its registration ({@code P node:ID}, with the node's live
  * counts) expires after node-timeout and is renewed every node-timeout/3: a node whose key is gone is
  * dead, and the admission script stops counting its places at once. Every sync-interval the node re-reads
- * the settings, counts the live nodes (for the local share) and removes what dead nodes left. One
- * subscription carries settings notifications and the commands for this node.
+ * the settings, counts the live nodes (for the local share) and removes what dead nodes left. The
+ * {@link NodeBus} carries what nodes tell each other; this class registers its handlers (each feature answers
+ * its own message type) and keeps its subscription up.
  * <p>
  * Lifecycle: {@link #start()} at startup (bounded wait for the first contact; a node that cannot reach
  * Redis serves with the configuration baseline), {@link #stop()} at shutdown after the drain. All timers run
@@ -42,7 +42,7 @@ public class ClusterNode {
     private final RedisLink link;
     private final RedisAdmission admission;
     private final RedisSettingsStore settings;
-    private final RedisSessions sessions;
+    private final NodeBus bus;
     private final ZoneRegistry zones;
     private final ObjectMapper json;
     private final Vertx vertx;
@@ -50,24 +50,29 @@ public class ClusterNode {
     private final AtomicBoolean syncing = new AtomicBoolean();
     private volatile boolean everLinked;
     private volatile boolean started;
-    private volatile ReactiveRedisSubscriber subscriber;
-    private volatile boolean subscribing;
     private long heartbeatTimer = -1;
     private long syncTimer = -1;
 
     @Inject
     public ClusterNode(EdgesocketConfig config, NodeIdentity identity, RedisLink link, RedisAdmission admission,
-            RedisSettingsStore settings, RedisSessions sessions, ZoneRegistry zones, ObjectMapper json, Vertx vertx) {
+            RedisSettingsStore settings, RedisSessions sessions, RedisHistories histories, NodeBus bus, ZoneRegistry zones,
+            ObjectMapper json, Vertx vertx) {
         this.config = config.cluster();
         this.node = identity.id();
         this.keys = new Keys(this.config.keyPrefix());
         this.link = link;
         this.admission = admission;
         this.settings = settings;
-        this.sessions = sessions;
+        this.bus = bus;
         this.zones = zones;
         this.json = json;
         this.vertx = vertx;
+        // Every message type of the bus and who answers it, registered before the subscription exists (here, not in
+        // each feature's bean, so that a bean nobody on this node has used yet still answers the others).
+        bus.handle(RedisSettingsStore.NOTIFICATION, settings::onNotification);
+        bus.handle(RedisSessions.PAGE, sessions::answerPage);
+        bus.handle(RedisSessions.CLOSE, sessions::answerClose);
+        bus.handle(RedisHistories.SAMPLES, histories::answerSamples);
     }
 
     public String id() {
@@ -142,10 +147,10 @@ public class ClusterNode {
             work = work.invoke(() -> {
                 link.restored(!everLinked);
                 everLinked = true;
-            }).chain(settings::reload).chain(this::subscribe).chain(this::countNodes);
-        } else if (subscriber == null) {
+            }).chain(settings::reload).chain(bus::subscribe).chain(this::countNodes);
+        } else if (!bus.subscribed()) {
             // The subscription's connection ended while commands went through: notifications may be lost.
-            work = work.chain(this::subscribe).chain(settings::reload);
+            work = work.chain(bus::subscribe).chain(settings::reload);
         }
         return work.eventually(() -> registering.set(false));
     }
@@ -160,25 +165,6 @@ public class ClusterNode {
                     .put("places", zone.placesTaken());
         }
         return root.toString();
-    }
-
-    private Uni<Void> subscribe() {
-        ReactiveRedisSubscriber old = subscriber;
-        if (old != null || subscribing) {
-            return Uni.createFrom().voidItem();
-        }
-        subscribing = true;
-        String settingsChannel = keys.settingsChannel();
-        return link.subscribe(List.of(settingsChannel, keys.nodeChannel(node)), (channel, message) -> {
-            if (channel.equals(settingsChannel)) {
-                settings.onNotification(message);
-            } else {
-                sessions.onNodeMessage(message);
-            }
-        }, () -> {
-            LOG.debugf("The subscription of node '%s' ended", node);
-            subscriber = null;
-        }).invoke(s -> subscriber = s).eventually(() -> subscribing = false).replaceWithVoid();
     }
 
     /** Every sync-interval: settings, the live nodes, and what dead nodes left. */
@@ -210,7 +196,8 @@ public class ClusterNode {
     }
 
     private Uni<Void> countNodes() {
-        return sessions.liveNodes().invoke(nodes -> admission.nodesSeen(nodes.size())).replaceWithVoid();
+        return Uni.createFrom().completionStage(bus::liveNodes).invoke(nodes -> admission.nodesSeen(nodes.size()))
+                .replaceWithVoid();
     }
 
     /** Stops the timers and the subscription, and leaves the cluster at once (its places stop counting). */
@@ -222,15 +209,11 @@ public class ClusterNode {
         if (syncTimer >= 0) {
             vertx.cancelTimer(syncTimer);
         }
-        ReactiveRedisSubscriber s = subscriber;
-        subscriber = null;
         try {
             Uni<Void> leave = link.up()
                     ? link.command("DEL", keys.node(node)).replaceWithVoid()
                     : Uni.createFrom().voidItem();
-            if (s != null) {
-                leave = leave.chain(() -> s.unsubscribe());
-            }
+            leave = leave.chain(bus::unsubscribe);
             leave.await().atMost(Duration.ofSeconds(2));
             LOG.infof("Cluster node '%s' left the cluster", node);
         } catch (RuntimeException e) {

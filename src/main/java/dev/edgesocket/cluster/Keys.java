@@ -7,8 +7,8 @@ package dev.edgesocket.cluster;
  * P node:ID                 the node's live counts (JSON), expiring after node-timeout: gone = dead
  * P zone:Z:places           hash node -> places taken (max-connections counts their sum)
  * P zone:Z:overrides        hash setting -> JSON value: the fields changed over HTTP
- * P settings                channel: a zone's overrides changed
- * P to:ID                   channel: questions for one node (its part of a session page, a close) and answers
+ * P all                     channel: the node bus's messages for every node (a zone's overrides changed)
+ * P to:ID                   channel: the node bus's messages for one node (questions, and answers to its own)
  * </pre>
  * Scripts build some key names from their arguments, so the keys of one cluster must live on one Redis
  * primary (standalone, replicated or Sentinel; not a sharded Redis Cluster).
@@ -41,10 +41,12 @@ final class Keys {
         return prefix + "zone:" + zone + ":overrides";
     }
 
-    String settingsChannel() {
-        return prefix + "settings";
+    /** The node bus's channel that every node hears ({@link NodeBus}). */
+    String everyNodeChannel() {
+        return prefix + "all";
     }
 
+    /** The node bus's channel of one node ({@link NodeBus}). */
     String nodeChannel(String id) {
         return prefix + "to:" + id;
     }

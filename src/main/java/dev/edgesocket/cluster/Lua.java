@@ -140,8 +140,8 @@ final class Lua {
               end
             end
             local overrides = '{' .. table.concat(parts, ',') .. '}'
-            redis.call('PUBLISH', ARGV[1], '{"zone":' .. cjson.encode(ARGV[2]) .. ',"closeExisting":' .. ARGV[3]
-              .. ',"version":' .. version .. ',"overrides":' .. overrides .. '}')
+            redis.call('PUBLISH', ARGV[1], '{"type":"settings","request":0,"body":{"zone":' .. cjson.encode(ARGV[2])
+              .. ',"closeExisting":' .. ARGV[3] .. ',"version":' .. version .. ',"overrides":' .. overrides .. '}}')
             return {overrides, version}
             """);
 

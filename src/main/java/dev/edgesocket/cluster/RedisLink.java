@@ -59,11 +59,11 @@ public class RedisLink {
         return Duration.ofMillis(millis);
     }
 
-    public boolean up() {
+    boolean up() {
         return up;
     }
 
-    public String lastProblem() {
+    String lastProblem() {
         return lastProblem;
     }
 
@@ -73,12 +73,12 @@ public class RedisLink {
     }
 
     /** One plain command (PUBLISH), with the same deadline and link tracking as the scripts. */
-    public Uni<Response> command(String command, String... args) {
+    Uni<Response> command(String command, String... args) {
         return send(command, args).onFailure(this::isLinkFailure).invoke(this::lost);
     }
 
     /** Several commands in one round trip (a pipeline, not a transaction), with the same deadline and tracking. */
-    public Uni<List<Response>> batch(List<Request> requests) {
+    Uni<List<Response>> batch(List<Request> requests) {
         return redis.getRedis().batch(requests).ifNoItem().after(deadline)
                 .failWith(() -> new TimeoutException("Redis did not answer within " + deadline.toMillis() + " ms"))
                 .onFailure(this::isLinkFailure).invoke(this::lost);
@@ -88,7 +88,7 @@ public class RedisLink {
      * A connection of the caller's own (for a subscriber that adds and removes channels as it goes); the caller
      * closes it. A failure to connect counts as a lost link.
      */
-    public Uni<RedisConnection> connect() {
+    Uni<RedisConnection> connect() {
         return redis.getRedis().connect().ifNoItem().after(deadline.multipliedBy(2))
                 .failWith(() -> new TimeoutException("Redis did not accept a connection in time"))
                 .onFailure(this::isLinkFailure).invoke(this::lost);
@@ -115,7 +115,7 @@ public class RedisLink {
     }
 
     /** A Redis error reply is an answer (a bug of ours, logged by the caller); anything else is a lost link. */
-    public boolean isLinkFailure(Throwable t) {
+    boolean isLinkFailure(Throwable t) {
         return !(t instanceof ErrorType);
     }
 
@@ -164,7 +164,7 @@ public class RedisLink {
                 .onFailure(this::isLinkFailure).invoke(this::lost);
     }
 
-    public static String describe(Throwable t) {
+    static String describe(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -1,6 +1,5 @@
 package dev.edgesocket.cluster;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -9,22 +8,17 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.edgesocket.metrics.ZoneHistory;
-import dev.edgesocket.config.EdgesocketConfig;
 import dev.edgesocket.zone.SessionDirectory;
 import dev.edgesocket.zone.SessionInfo;
 import dev.edgesocket.zone.SettingsStore;
@@ -32,46 +26,40 @@ import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneRegistry;
 import dev.edgesocket.zone.ZoneSocket;
 import io.quarkus.arc.lookup.LookupIfProperty;
-import io.smallrye.mutiny.Uni;
 
 /**
  * Cluster mode: session ids are {@code <zone>-<node>-<sequence>}, unique across the cluster without asking
  * anyone, with a time-based sequence (microseconds since 1970, strictly increasing per node) so that ids sort
  * in the order sockets opened, across nodes too. Each node keeps only its own sockets, in memory, as on a
  * single node: nothing is written to Redis per connection. A listing asks every live node for its part of the
- * page over the node's channel ({@code P to:<node>}) and merges the answers; a close goes to the node named in
- * the id, which answers whether it had the socket. A node that does not answer within a second is left out of
- * the page and named in it; a node that is gone has no subscription, so nothing waits for it.
+ * page on the {@link NodeBus} ({@value #PAGE}) and merges the answers; a close ({@value #CLOSE}) goes to the node
+ * named in the id, which answers whether it had the socket. A node that does not answer within a second is left
+ * out of the page and named in it; a node that is gone has no subscription, so nothing waits for it.
  */
 @Singleton
 @LookupIfProperty(name = "edgesocket.cluster.enabled", stringValue = "true")
 public class RedisSessions implements SessionDirectory {
 
-    private static final Logger LOG = Logger.getLogger(RedisSessions.class);
-    static final Duration ANSWER_WAIT = Duration.ofSeconds(1);
+    /** The bus's message types this class answers. */
+    static final String PAGE = "page";
+    static final String CLOSE = "close";
     private static final Comparator<SessionInfo> OPENING_ORDER = Comparator
             .comparingLong((SessionInfo s) -> sequenceOf(s.id())).thenComparing(SessionInfo::id);
 
     private final RedisLink link;
-    private final Keys keys;
+    private final NodeBus bus;
     private final String node;
     private final ZoneRegistry zones;
     private final ObjectMapper json;
-    private final ZoneHistory history;
     private final AtomicLong lastSequence = new AtomicLong();
-    private final AtomicLong requests = new AtomicLong();
-    // Questions to other nodes, removed on the answer or after ANSWER_WAIT, whichever comes first.
-    private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
 
     @Inject
-    public RedisSessions(RedisLink link, NodeIdentity identity, EdgesocketConfig config, ZoneRegistry zones,
-            ObjectMapper json, ZoneHistory history) {
+    public RedisSessions(RedisLink link, NodeBus bus, ZoneRegistry zones, ObjectMapper json) {
         this.link = link;
-        this.keys = new Keys(config.cluster().keyPrefix());
-        this.node = identity.id();
+        this.bus = bus;
+        this.node = bus.node();
         this.zones = zones;
         this.json = json;
-        this.history = history;
     }
 
     @Override
@@ -122,22 +110,27 @@ public class RedisSessions implements SessionDirectory {
         }
         String afterId = cursor == null ? "" : after;
         long afterSequence = cursor == null ? 0 : cursor.sequence();
-        ObjectNode question = json.createObjectNode().put("op", "page").put("zone", zone.name())
+        ObjectNode question = json.createObjectNode().put("zone", zone.name())
                 .put("afterSequence", afterSequence).put("afterId", afterId).put("limit", limit);
-        return askEveryOther(question).handle((answers, f) -> {
+        return bus.askEveryOther(PAGE, question).handle((answers, f) -> {
             if (f != null) {
-                throw new CompletionException(link.isLinkFailure(f) ? unavailable() : f);
+                Throwable cause = f instanceof CompletionException && f.getCause() != null ? f.getCause() : f;
+                throw new CompletionException(link.isLinkFailure(cause) ? unavailable() : cause);
             }
             List<SessionInfo> all = new ArrayList<>(localPage(zone, afterSequence, afterId, limit));
             List<String> unanswered = new ArrayList<>();
             answers.forEach((other, answer) -> {
-                if (answer == null) {
-                    unanswered.add(other);
-                } else {
-                    List<SessionInfo> theirs = json.convertValue(answer.get("sessions"),
-                            new TypeReference<List<SessionInfo>>() {
-                            });
-                    theirs.forEach(s -> all.add(s.withNode(other)));
+                switch (answer.status()) {
+                    case SILENT -> unanswered.add(other);
+                    case GONE -> {
+                        // gone: it holds no sockets
+                    }
+                    case ANSWERED -> {
+                        List<SessionInfo> theirs = json.convertValue(answer.body().get("sessions"),
+                                new TypeReference<List<SessionInfo>>() {
+                                });
+                        theirs.forEach(s -> all.add(s.withNode(other)));
+                    }
                 }
             });
             all.sort(OPENING_ORDER);
@@ -145,29 +138,6 @@ public class RedisSessions implements SessionDirectory {
             String next = page.size() == limit ? page.get(page.size() - 1).id() : null;
             return new Page(page, next, unanswered);
         });
-    }
-
-    /**
-     * Asks every other live node the same question (each gets its own copy) and completes when all answered or
-     * timed out: the answers by node, null for a node that did not answer within ANSWER_WAIT. Fails when the
-     * live nodes cannot be read.
-     */
-    CompletableFuture<Map<String, JsonNode>> askEveryOther(ObjectNode question) {
-        CompletableFuture<Map<String, JsonNode>> done = new CompletableFuture<>();
-        liveNodes().subscribe().with(nodes -> {
-            Map<String, CompletableFuture<JsonNode>> asked = new TreeMap<>();
-            for (String other : nodes.keySet()) {
-                if (!other.equals(node)) {
-                    asked.put(other, ask(other, question.deepCopy()));
-                }
-            }
-            CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).whenComplete((v, f) -> {
-                Map<String, JsonNode> answers = new TreeMap<>();
-                asked.forEach((other, answer) -> answers.put(other, answer.getNow(null)));
-                done.complete(answers);
-            });
-        }, done::completeExceptionally);
-        return done;
     }
 
     /** This node's sockets of the zone after (sequence, id) in opening order, at most {@code limit}. */
@@ -196,14 +166,13 @@ public class RedisSessions implements SessionDirectory {
         if (!link.up()) {
             return CompletableFuture.failedFuture(unavailable());
         }
-        ObjectNode command = json.createObjectNode().put("op", "close").put("zone", zone.name()).put("id", id)
+        ObjectNode command = json.createObjectNode().put("zone", zone.name()).put("id", id)
                 .put("code", code).put("reason", reason);
-        return ask(parsed.node(), command).thenApply(answer -> {
-            if (answer == null) {
-                throw new SettingsStore.UnavailableException("Node '" + parsed.node() + "', which holds session " + id
-                        + ", did not answer within " + ANSWER_WAIT.toMillis() + " ms; try again.", null);
-            }
-            return answer.path("closed").asBoolean();
+        return bus.ask(parsed.node(), CLOSE, command).thenApply(answer -> switch (answer.status()) {
+            case SILENT -> throw new SettingsStore.UnavailableException("Node '" + parsed.node() + "', which holds session "
+                    + id + ", did not answer within " + NodeBus.ANSWER_WAIT.toMillis() + " ms; try again.", null);
+            case GONE -> false; // gone: it holds no sockets
+            case ANSWERED -> answer.body().path("closed").asBoolean();
         });
     }
 
@@ -216,76 +185,20 @@ public class RedisSessions implements SessionDirectory {
         return true;
     }
 
-    /**
-     * Asks another node over its channel. Completes with its answer; with null when it did not answer within
-     * ANSWER_WAIT; at once with an empty answer when nobody listens there (the node is gone).
-     */
-    CompletableFuture<JsonNode> ask(String other, ObjectNode question) {
-        long request = requests.incrementAndGet();
-        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-        pending.put(request, answer);
-        CompletableFuture<JsonNode> bounded = answer.completeOnTimeout(null, ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((r, f) -> pending.remove(request));
-        question.put("reply", node).put("request", request);
-        link.command("PUBLISH", keys.nodeChannel(other), question.toString()).subscribe().with(receivers -> {
-            if (receivers.toLong() == 0) { // nobody listens: the node is gone, it holds nothing
-                answer.complete(json.createObjectNode().put("closed", false).set("sessions", json.createArrayNode()));
-            }
-        }, f -> answer.complete(null));
-        return bounded;
+    /** The bus's {@value #PAGE}: this node's part of a page. */
+    JsonNode answerPage(JsonNode question) {
+        Zone zone = zones.named(question.path("zone").asText()).orElse(null);
+        return json.createObjectNode().set("sessions", json.valueToTree(zone == null ? List.of()
+                : localPage(zone, question.path("afterSequence").asLong(), question.path("afterId").asText(),
+                        Math.max(1, Math.min(1000, question.path("limit").asInt(100))))));
     }
 
-    /** A question or an answer on this node's channel. */
-    void onNodeMessage(String message) {
-        try {
-            JsonNode m = json.readTree(message);
-            String op = m.path("op").asText();
-            if (op.equals("answer")) {
-                CompletableFuture<JsonNode> answer = pending.remove(m.path("request").asLong());
-                if (answer != null) {
-                    answer.complete(m);
-                }
-                return;
-            }
-            Zone zone = zones.named(m.path("zone").asText()).orElse(null);
-            ObjectNode answer = json.createObjectNode().put("op", "answer").put("request", m.path("request").asLong());
-            switch (op) {
-                case "close" -> {
-                    ParsedId parsed = zone == null ? null : parse(zone, m.path("id").asText());
-                    answer.put("closed", parsed != null && parsed.node().equals(node)
-                            && closeLocal(zone, parsed.sequence(), m.path("code").asInt(1000), m.path("reason").asText("")));
-                }
-                case "page" -> answer.set("sessions", json.valueToTree(zone == null ? List.of()
-                        : localPage(zone, m.path("afterSequence").asLong(), m.path("afterId").asText(),
-                                Math.max(1, Math.min(1000, m.path("limit").asInt(100))))));
-                // The console's charts (RedisHistories): this node's samples, bounded by ZoneHistory.CAPACITY.
-                case "samples" -> answer.set("zones", json.valueToTree(history.series(
-                        m.path("zone").isTextual() ? m.path("zone").asText() : null, m.path("since").asLong())));
-                default -> {
-                    LOG.debugf("Ignoring a node command this version does not know: %s", message);
-                    return;
-                }
-            }
-            link.command("PUBLISH", keys.nodeChannel(m.path("reply").asText()), answer.toString()).subscribe().with(r -> {
-            }, f -> LOG.debugf("An answer could not be sent: %s", RedisLink.describe(f)));
-        } catch (Exception e) {
-            LOG.warnf("A node command could not be read (%s): %s", e.getMessage(), message);
-        }
-    }
-
-    /** The live nodes and their last registered counts (JSON), by node. */
-    Uni<Map<String, JsonNode>> liveNodes() {
-        return link.eval(Lua.NODES, List.of(keys.nodes()), List.of(keys.prefix() + "node:")).map(reply -> {
-            Map<String, JsonNode> nodes = new TreeMap<>();
-            for (int i = 0; i + 1 < reply.size(); i += 2) {
-                try {
-                    nodes.put(reply.get(i).toString(), json.readTree(reply.get(i + 1).toString()));
-                } catch (Exception e) {
-                    nodes.put(reply.get(i).toString(), json.createObjectNode());
-                }
-            }
-            return nodes;
-        });
+    /** The bus's {@value #CLOSE}: closes a socket of this node, answering whether it had it. */
+    JsonNode answerClose(JsonNode command) {
+        Zone zone = zones.named(command.path("zone").asText()).orElse(null);
+        ParsedId parsed = zone == null ? null : parse(zone, command.path("id").asText());
+        return json.createObjectNode().put("closed", parsed != null && parsed.node().equals(node)
+                && closeLocal(zone, parsed.sequence(), command.path("code").asInt(1000), command.path("reason").asText("")));
     }
 
     @Override
@@ -296,7 +209,11 @@ public class RedisSessions implements SessionDirectory {
             return CompletableFuture.completedFuture(Map.of(node, mine));
         }
         CompletableFuture<Map<String, NodeCounts>> done = new CompletableFuture<>();
-        liveNodes().subscribe().with(nodes -> {
+        bus.liveNodes().whenComplete((nodes, f) -> {
+            if (f != null) {
+                done.complete(Map.of(node, mine));
+                return;
+            }
             Map<String, NodeCounts> counts = new TreeMap<>();
             nodes.forEach((other, view) -> {
                 JsonNode z = view.path("zones").path(zone.name());
@@ -308,7 +225,7 @@ public class RedisSessions implements SessionDirectory {
             });
             counts.put(node, mine);
             done.complete(counts);
-        }, f -> done.complete(Map.of(node, mine)));
+        });
         return done;
     }
 

@@ -67,7 +67,7 @@ public class RedisSettingsStore implements SettingsStore {
             return done;
         }
         List<String> args = new ArrayList<>();
-        args.add(keys.settingsChannel());
+        args.add(keys.everyNodeChannel()); // the CHANGE script tells every node on the bus
         args.add(zone.name());
         args.add(String.valueOf(closeExisting));
         for (Iterator<Map.Entry<String, JsonNode>> it = websockets.fields(); it.hasNext();) {
@@ -92,13 +92,18 @@ public class RedisSettingsStore implements SettingsStore {
                 + "server. Try again when it is back.", cause);
     }
 
-    /** A notification from another node (or our own): {@code {"zone", "closeExisting", "version", "overrides"}}. */
-    void onNotification(String message) {
+    /** The bus's message type of a settings change, sent by the CHANGE script to every node. */
+    static final String NOTIFICATION = "settings";
+
+    /**
+     * A change made on another node (or this one), from the bus: {@code {"zone", "closeExisting", "version",
+     * "overrides"}}. Answers nothing.
+     */
+    JsonNode onNotification(JsonNode note) {
         try {
-            JsonNode note = json.readTree(message);
             Zone zone = zones.named(note.path("zone").asText()).orElse(null);
             if (zone == null) {
-                return; // a zone this node's configuration does not have
+                return null; // a zone this node's configuration does not have
             }
             ZoneSettings settings = apply(zone, note.get("overrides").toString(),
                     note.path("version").asLong(OverridesVersions.UNVERSIONED), true);
@@ -108,8 +113,9 @@ public class RedisSettingsStore implements SettingsStore {
                 }
             }
         } catch (Exception e) {
-            LOG.warnf("A settings notification could not be read (%s): %s", e.getMessage(), message);
+            LOG.warnf("A settings notification could not be read (%s): %s", e.getMessage(), note);
         }
+        return null;
     }
 
     /** Re-reads every zone's overrides (start, reconnect, every sync-interval). */

@@ -10,7 +10,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
-/** Every {@code edgesocket.*} setting; README's configuration reference lists them with their defaults. */
+/**
+ * Every {@code edgesocket.*} setting; docs/configuration.md lists them with their defaults (ConfigurationDocTest
+ * holds the two together).
+ */
 @ConfigMapping(prefix = "edgesocket")
 public interface EdgesocketConfig {
 

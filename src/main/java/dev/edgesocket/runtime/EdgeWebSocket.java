@@ -27,6 +27,7 @@ import dev.edgesocket.heartbeat.Liveness;
 import dev.edgesocket.heartbeat.Monitored;
 import dev.edgesocket.metrics.ZoneMetrics;
 import dev.edgesocket.config.EdgesocketConfig.Dispatch;
+import dev.edgesocket.events.ListenerSet;
 import dev.edgesocket.zone.SessionDirectory;
 import dev.edgesocket.zone.SessionInfo;
 import dev.edgesocket.zone.SocketScope;

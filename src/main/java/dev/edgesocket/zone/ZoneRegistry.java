@@ -1,6 +1,7 @@
 package dev.edgesocket.zone;
 
 import dev.edgesocket.config.EdgesocketConfig;
+import dev.edgesocket.config.ZoneSetting;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -52,8 +53,8 @@ public class ZoneRegistry {
             for (String allowed : zoneConfig.websockets().allowedOrigins().orElse(List.of())) {
                 String problem = OriginPolicy.problem(allowed);
                 if (problem != null) {
-                    throw new IllegalStateException("edgesocket.zones.\"" + name + "\".websockets.allowed-origins: "
-                            + problem + ".");
+                    throw new IllegalStateException("edgesocket.zones.\"" + name + "\"." + ZoneSetting.ALLOWED_ORIGINS.property()
+                            + ": " + problem + ".");
                 }
             }
             Zone zone = new Zone(name, hosts, path, loaded.script(), origin, loaded.dispatch(),

@@ -213,6 +213,16 @@ class AdminApiTest {
                 .body("paths", hasKey("/api/stats"))
                 .body("components.schemas", hasKey("ZoneView"))
                 .body("components.schemas", hasKey("SessionInfo"))
-                .body("components.schemas", hasKey("ApiError"));
+                .body("components.schemas", hasKey("ApiError"))
+                // The settings' schemas come from the descriptors (SettingsSchemas), every field in each.
+                .body("components.schemas.ZoneView.properties.websockets.$ref", equalTo("#/components/schemas/WebSocketsView"))
+                .body("components.schemas.WebSocketsView.properties.keySet()", hasItems(SettingsPatch.FIELDS.toArray(String[]::new)))
+                .body("components.schemas.WebSocketsView.properties.size()", equalTo(SettingsPatch.FIELDS.size()))
+                .body("components.schemas.ZonePatch.properties.websockets.$ref", equalTo("#/components/schemas/WebSocketsFields"))
+                .body("components.schemas.WebSocketsFields.properties.keySet()", hasItems(SettingsPatch.FIELDS.toArray(String[]::new)))
+                .body("components.schemas.WebSocketsFields.properties.maxIdle.type", equalTo("number"))
+                .body("components.schemas.WebSocketsFields.properties.maxFragments.type", equalTo("integer"))
+                .body("components.schemas.WebSocketsFields.properties.maxFragments.minimum", equalTo(1))
+                .body("components.schemas.WebSocketsFields.properties.allowedOrigins.items.type", equalTo("string"));
     }
 }

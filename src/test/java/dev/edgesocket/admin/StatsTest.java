@@ -9,12 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 
+import dev.edgesocket.testing.Eventually;
 import dev.edgesocket.testing.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -52,12 +54,7 @@ class StatsTest {
 
     /** Polls (samples are taken once a second) until the charts' series satisfies {@code done}. */
     private static JsonPath awaitSeries(long since, Predicate<JsonPath> done) throws InterruptedException {
-        JsonPath series = charts(since);
-        for (int i = 0; i < 60 && !done.test(series); i++) {
-            Thread.sleep(100);
-            series = charts(since);
-        }
-        return series;
+        return Eventually.last(Duration.ofSeconds(6), Duration.ofMillis(100), () -> charts(since), done);
     }
 
     @Test

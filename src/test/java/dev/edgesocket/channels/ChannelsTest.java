@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -26,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgesocket.api.BroadcastChannel;
 import dev.edgesocket.api.BroadcastChannels;
 import dev.edgesocket.api.MessageEvent;
+import dev.edgesocket.testing.Eventually;
 import dev.edgesocket.testing.RawClient;
 import dev.edgesocket.testing.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -119,18 +121,12 @@ class ChannelsTest {
     }
 
     private void awaitSubscribers(String name, int expected) {
-        long deadline = System.currentTimeMillis() + 10_000;
-        int seen = -1;
-        while (System.currentTimeMillis() < deadline) {
-            List<Integer> counts = api().get("/api/channels").then().statusCode(200).extract().path(
-                    "channels.findAll { it.name == '" + name + "' }.subscribers");
-            seen = counts.isEmpty() ? 0 : counts.get(0);
-            if (seen == expected) {
-                return;
-            }
-            sleep(50);
-        }
-        throw new AssertionError(name + " has " + seen + " subscribers, expected " + expected);
+        Eventually.value(name + " to have " + expected + " subscribers", Duration.ofSeconds(10), Duration.ofMillis(50),
+                () -> {
+                    List<Integer> counts = api().get("/api/channels").then().statusCode(200).extract().path(
+                            "channels.findAll { it.name == '" + name + "' }.subscribers");
+                    return counts.isEmpty() ? 0 : counts.get(0);
+                }, seen -> seen == expected);
     }
 
     @Test
@@ -282,22 +278,11 @@ class ChannelsTest {
         awaitSubscribers("room:busy", 0);
         // The room's messages counted in the server's queued-bytes budget (once each, however many waited for them)
         // and were all given back: nothing of them is held once every socket is gone.
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        String queued;
-        do {
-            sleep(100);
-            queued = given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
-                    .filter(l -> l.startsWith("edgesocket_queued_bytes ")).findFirst().orElse("absent");
-        } while (!queued.equals("edgesocket_queued_bytes 0.0") && System.nanoTime() < deadline);
+        String queued = Eventually.last(Duration.ofSeconds(10), Duration.ofMillis(100),
+                () -> given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                        .filter(l -> l.startsWith("edgesocket_queued_bytes ")).findFirst().orElse("absent"),
+                "edgesocket_queued_bytes 0.0"::equals);
         assertEquals("edgesocket_queued_bytes 0.0", queued, "every queued byte was given back");
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
 }

@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.edgesocket.testing.Eventually;
 
 /**
  * Issue 19, item 8: the cluster's settings replies are applied in the order Redis made them, not the order they
@@ -50,16 +53,13 @@ class OverridesOrderTest {
         redis = new ProcessBuilder(REDIS.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile()).start();
-        for (int i = 0; i < 300; i++) {
-            try {
-                if ("PONG".equals(call("PING"))) {
-                    return;
-                }
-            } catch (IOException e) {
-                Thread.sleep(20);
-            }
+        try {
+            // An IOException: not listening yet.
+            Eventually.value("redis-server to answer PING", Duration.ofSeconds(6), () -> call("PING"), "PONG"::equals);
+        } catch (AssertionError e) {
+            throw new AssertionError("redis-server did not start (" + e.getMessage() + "): "
+                    + Files.readString(dir.resolve("redis.log")), e);
         }
-        throw new AssertionError("redis-server did not start: " + Files.readString(dir.resolve("redis.log")));
     }
 
     @AfterAll

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.URI;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import dev.edgesocket.testing.EventJournal;
+import dev.edgesocket.testing.Eventually;
 import dev.edgesocket.testing.RawClient;
 import dev.edgesocket.testing.RawClient.Frame;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -159,10 +161,7 @@ class HeartbeatTest {
     }
 
     private void awaitWatched(int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (heartbeats.watched() != expected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Eventually.last(Eventually.DEFAULT, Duration.ofMillis(20), heartbeats::watched, n -> n == expected);
         assertEquals(expected, heartbeats.watched());
     }
 

@@ -8,11 +8,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.edgesocket.testing.Eventually;
 
 /**
  * Packaged servers in cluster mode on loopback against one real Redis ({@link RedisServer}): start them, talk
@@ -119,20 +120,16 @@ final class ClusterHarness implements AutoCloseable {
     }
 
     /** Polls every 50 ms until the condition holds; fails after {@code limit}. Returns the time it took. */
-    static Duration await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+    static Duration await(String what, Duration limit, BooleanSupplier condition) {
         long start = System.nanoTime();
-        long deadline = start + limit.toNanos();
-        while (System.nanoTime() < deadline) {
+        Eventually.value(what, limit, Duration.ofMillis(50), () -> {
             try {
-                if (condition.getAsBoolean()) {
-                    return Duration.ofNanos(System.nanoTime() - start);
-                }
-            } catch (RuntimeException | AssertionError e) {
-                // not yet
+                return condition.getAsBoolean();
+            } catch (AssertionError e) {
+                throw new IllegalStateException(e.getMessage(), e); // not yet; reported if time runs out
             }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out after " + limit + " waiting for: " + what);
+        }, Boolean.TRUE::equals);
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     String logs() {
@@ -153,10 +150,7 @@ final class ClusterHarness implements AutoCloseable {
             node.close();
         }
         for (PackagedServer node : nodes) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (node.alive() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Eventually.last(Duration.ofSeconds(20), Duration.ofMillis(20), node::alive, alive -> !alive);
         }
         redis.close();
     }

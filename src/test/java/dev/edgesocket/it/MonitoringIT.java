@@ -32,6 +32,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import dev.edgesocket.testing.Eventually;
 import dev.edgesocket.testing.RawClient;
 import dev.edgesocket.testing.WsClient;
 
@@ -218,13 +219,8 @@ class MonitoringIT {
 
     /** Polls an instant query until it has a result or the time is up; returns the last result. */
     private JsonNode awaitResult(Prometheus prometheus, String expr, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        JsonNode result = prometheus.query(http, expr);
-        while (result.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-            result = prometheus.query(http, expr);
-        }
-        return result;
+        return Eventually.last(Duration.ofSeconds(seconds), Duration.ofMillis(250), () -> prometheus.query(http, expr),
+                result -> !result.isEmpty());
     }
 
     /** The PodMonitor selects the Deployment's pods and scrapes the container's metrics port and path. */
@@ -328,21 +324,12 @@ class MonitoringIT {
         }
 
         void awaitTargetUp(HttpClient http) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
+            Eventually.value("prometheus to scrape the node (up == 1)", Duration.ofSeconds(30), Duration.ofMillis(250), () -> {
+                if (!process.isAlive()) { // an AssertionError ends the wait at once
                     throw new AssertionError("prometheus exited: " + Files.readString(DIR.resolve("prometheus/prometheus.log")));
                 }
-                try {
-                    if (!query(http, "up{job=\"edgesocket\"} == 1").isEmpty()) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                }
-                Thread.sleep(250);
-            }
-            throw new AssertionError("prometheus did not scrape the node within 30 s");
+                return query(http, "up{job=\"edgesocket\"} == 1"); // an IOException: not listening yet
+            }, result -> !result.isEmpty());
         }
 
         @Override

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.edgesocket.testing.Eventually;
+
 /**
  * The packaged jar run as a separate process, for what a {@code @QuarkusIntegrationTest} cannot do:
  * restart it, or watch it refuse to start.
@@ -84,20 +86,21 @@ final class PackagedServer implements AutoCloseable {
     /** Waits until the server answers HTTP; fails if the process ends first. */
     PackagedServer awaitUp() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("the server exited with " + process.exitValue() + ":\n" + output());
+        try {
+            Eventually.value("the server to answer HTTP", Duration.ofSeconds(60), Duration.ofMillis(200), () -> {
+                if (!process.isAlive()) { // an AssertionError ends the wait at once
+                    throw new AssertionError("the server exited with " + process.exitValue() + ":\n" + output());
+                }
+                return client.send(HttpRequest.newBuilder(uri("/q/health")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()); // IOException: not listening yet
+            }, response -> true);
+        } catch (AssertionError e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("the server exited")) {
+                throw e;
             }
-            try {
-                client.send(HttpRequest.newBuilder(uri("/q/health")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                return this;
-            } catch (IOException e) {
-                Thread.sleep(200);
-            }
+            throw new AssertionError("the server did not answer within 60 s (" + e.getMessage() + "):\n" + output(), e);
         }
-        throw new AssertionError("the server did not answer within 60 s:\n" + output());
+        return this;
     }
 
     URI uri(String path) {

@@ -8,9 +8,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import dev.edgesocket.testing.Eventually;
 
 /**
  * A real {@code redis-server} (Debian's package; {@code src/test/setup/test-packages.sh} installs it) on a free loopback port, with
@@ -68,22 +71,21 @@ final class RedisServer implements AutoCloseable {
                 "--logfile", dir.resolve("redis.log").toAbsolutePath().toString()));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("redis-server exited with " + process.exitValue() + ":\n" + log());
-            }
-            try {
-                if ("+PONG".equals(command("PING"))) {
-                    // Loading the append-only file answers -LOADING: wait until the data is back.
-                    return;
+        try {
+            // Loading the append-only file answers -LOADING: wait until the data is back. An IOException: not
+            // listening yet.
+            Eventually.value("redis-server to answer PING with +PONG", Duration.ofSeconds(15), Duration.ofMillis(50), () -> {
+                if (!process.isAlive()) { // an AssertionError ends the wait at once
+                    throw new AssertionError("redis-server exited with " + process.exitValue() + ":\n" + log());
                 }
-            } catch (IOException e) {
-                // not listening yet
+                return command("PING");
+            }, "+PONG"::equals);
+        } catch (AssertionError e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("redis-server exited")) {
+                throw e;
             }
-            Thread.sleep(50);
+            throw new AssertionError("redis-server did not answer within 15 s (" + e.getMessage() + "):\n" + log(), e);
         }
-        throw new AssertionError("redis-server did not answer within 15 s:\n" + log());
     }
 
     /** Stops the server as an operator would (SIGTERM: it writes its data and exits). */

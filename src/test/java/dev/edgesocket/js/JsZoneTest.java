@@ -8,18 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.edgesocket.testing.Eventually;
+import dev.edgesocket.testing.LogCapture;
 import dev.edgesocket.testing.RawClient;
 import dev.edgesocket.testing.UnexpectedErrors;
 import dev.edgesocket.testing.WsClient;
@@ -34,54 +31,21 @@ class JsZoneTest {
     URI base;
 
     /** The server's log lines at WARNING and above during a test. */
-    private final List<String> logged = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                String message = record.getParameters() == null || record.getParameters().length == 0
-                        ? record.getMessage() : String.format(record.getMessage(), record.getParameters());
-                if (record.getThrown() != null) {
-                    message = message + ": " + record.getThrown().getMessage();
-                }
-                synchronized (logged) {
-                    logged.add(message);
-                }
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCapture logged = new LogCapture(Level.WARNING, record -> true, record -> LogCapture.message(record)
+            + (record.getThrown() == null ? "" : ": " + record.getThrown().getMessage()));
 
     @BeforeEach
     void listen() {
-        Logger.getLogger("").addHandler(capture);
+        logged.install();
     }
 
     @AfterEach
     void stopListening() {
-        Logger.getLogger("").removeHandler(capture);
+        logged.uninstall();
     }
 
-    private String awaitLog(String fragment) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            synchronized (logged) {
-                for (String line : logged) {
-                    if (line != null && line.contains(fragment)) {
-                        return line;
-                    }
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("No log line with '" + fragment + "' in " + logged);
+    private String awaitLog(String fragment) {
+        return logged.await(fragment, Eventually.DEFAULT);
     }
 
     @Test
@@ -113,7 +77,7 @@ class JsZoneTest {
         given().when().get("/js-lab?mode=fail").then().statusCode(500)
                 .body(equalTo("The zone's script failed; the server log has the details.\n"));
         // lab.ts line 13: throw new Error("the handler broke on purpose")
-        assertTrue(awaitLog("the handler broke on purpose").contains("scripts/lab.ts:13"), logged.toString());
+        assertTrue(awaitLog("the handler broke on purpose").contains("scripts/lab.ts:13"), logged.lines().toString());
     }
 
     @Test
@@ -144,7 +108,7 @@ class JsZoneTest {
             assertEquals("The zone's script did not answer in time; try again.\n", answer.body());
             assertTrue(System.nanoTime() - start >= 1_900_000_000L, "at edgesocket.max-response-time (2s)");
         }
-        assertTrue(awaitLog("did not answer").contains("zone 'js-one'"), logged.toString());
+        assertTrue(awaitLog("did not answer").contains("zone 'js-one'"), logged.lines().toString());
         try (WsClient client = WsClient.connect(base, "/js-one")) { // the place went back
             client.send("hello");
             client.expectText("unknown: hello");
@@ -256,7 +220,7 @@ class JsZoneTest {
             client.send("hello");
             client.expectText("unknown: hello");
         }
-        assertTrue(awaitLog("a listener broke on purpose").contains("scripts/lab.ts:"), logged.toString());
+        assertTrue(awaitLog("a listener broke on purpose").contains("scripts/lab.ts:"), logged.lines().toString());
     }
 
     @Test

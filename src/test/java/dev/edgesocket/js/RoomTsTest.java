@@ -5,12 +5,14 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.edgesocket.testing.Eventually;
 import dev.edgesocket.testing.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -66,22 +68,10 @@ class RoomTsTest {
             assertEquals("theo", next(java, "leave").path("user").asText());
         }
         // Every object of the room is closed once its socket is: none left behind in the JavaScript contexts.
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (true) {
-            java.util.List<String> names = given().header("AccessKey", "test-key").get("/api/channels").then()
-                    .statusCode(200).extract().path("channels.name");
-            if (!names.contains("room:mixed")) {
-                break;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("room:mixed is still open: " + names);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        Eventually.value("room:mixed to be closed (channel names listed)", Duration.ofSeconds(10), Duration.ofMillis(50),
+                () -> given().header("AccessKey", "test-key").get("/api/channels").then().statusCode(200).extract()
+                        .<java.util.List<String>>path("channels.name"),
+                names -> !names.contains("room:mixed"));
     }
 
     @Test

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import dev.edgesocket.testing.Eventually;
 import dev.edgesocket.testing.RawClient;
 import dev.edgesocket.testing.WsClient;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -52,11 +54,8 @@ class MetricsTest {
         try (RawClient raw = RawClient.open(base)) {
             assertEquals(401, raw.request("GET", "/metrics-zone?respond=401", RawClient.validHandshakeHeaders(base)).status());
         }
-        String metrics = "";
-        for (int i = 0; i < 50 && value(metrics, "edgesocket_connections{zone=\"metrics\"}") != 0; i++) {
-            Thread.sleep(20);
-            metrics = scrape();
-        }
+        String metrics = Eventually.last(Duration.ofSeconds(3), Duration.ofMillis(20), () -> scrape(),
+                m -> value(m, "edgesocket_connections{zone=\"metrics\"}") == 0);
         assertEquals(0, value(metrics, "edgesocket_connections{zone=\"metrics\"}"));
         assertEquals(1, value(metrics, "edgesocket_upgrades_total{outcome=\"accepted\",zone=\"metrics\"}"));
         assertEquals(1, value(metrics, "edgesocket_upgrades_total{outcome=\"bad_request\",zone=\"metrics\"}"));

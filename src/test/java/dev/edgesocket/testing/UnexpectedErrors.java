@@ -2,12 +2,9 @@ package dev.edgesocket.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -20,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class UnexpectedErrors implements BeforeEachCallback, AfterEachCallback {
 
-    private static final Collector COLLECTOR = new Collector();
+    private static final LogCapture COLLECTOR = collector();
     /**
      * Where expected fragments are kept: a system property, because a {@code @QuarkusTest} class sees this class
      * through Quarkus' class loader, not the one that registered the extension.
@@ -36,13 +33,7 @@ public final class UnexpectedErrors implements BeforeEachCallback, AfterEachCall
     @Override
     public void beforeEach(ExtensionContext context) {
         // Installed on the root logger once the application has started (it sets up logging itself).
-        Logger root = Logger.getLogger("");
-        for (Handler h : root.getHandlers()) {
-            if (h == COLLECTOR) {
-                return;
-            }
-        }
-        root.addHandler(COLLECTOR);
+        COLLECTOR.install();
     }
 
     @Override
@@ -57,50 +48,17 @@ public final class UnexpectedErrors implements BeforeEachCallback, AfterEachCall
         }
     }
 
-    private static final class Collector extends Handler {
-        private final List<String> errors = new ArrayList<>();
+    private static LogCapture collector() {
+        return new LogCapture(Level.SEVERE, record -> !expected(record), record -> "  [" + record.getLoggerName() + "] "
+                + LogCapture.message(record) + (record.getThrown() == null ? "" : ": " + record.getThrown()));
+    }
 
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() < Level.SEVERE.intValue() || expected(record)) {
-                return;
-            }
-            String message = record.getMessage();
-            Object[] params = record.getParameters();
-            if (params != null && params.length > 0 && message != null) {
-                try {
-                    message = String.format(message, params);
-                } catch (RuntimeException e) {
-                    // keep the pattern as it is
-                }
-            }
-            synchronized (this) {
-                errors.add("  [" + record.getLoggerName() + "] " + message
-                        + (record.getThrown() == null ? "" : ": " + record.getThrown()));
+    private static boolean expected(LogRecord record) {
+        for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("on purpose")) {
+                return true;
             }
         }
-
-        private static boolean expected(LogRecord record) {
-            for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
-                if (t.getMessage() != null && t.getMessage().contains("on purpose")) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        synchronized List<String> drain() {
-            List<String> copy = List.copyOf(errors);
-            errors.clear();
-            return copy;
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
+        return false;
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -12,6 +13,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.edgesocket.testing.EventJournal;
+import dev.edgesocket.testing.Eventually;
 import dev.edgesocket.testing.RawClient;
 import dev.edgesocket.testing.RawClient.HttpAnswer;
 import dev.edgesocket.testing.WsClient;
@@ -141,10 +143,7 @@ class ZoneLimitsTest {
 
     private void awaitOpenSockets(String zone, int expected) throws InterruptedException {
         Zone z = zones.named(zone).orElseThrow();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (z.openSocketCount() != expected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Eventually.last(Eventually.DEFAULT, Duration.ofMillis(20), z::openSocketCount, n -> n == expected);
         assertEquals(expected, z.openSocketCount());
     }
 

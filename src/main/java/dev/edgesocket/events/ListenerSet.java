@@ -1,4 +1,4 @@
-package dev.edgesocket.runtime;
+package dev.edgesocket.events;
 
 import java.util.Arrays;
 
@@ -9,12 +9,13 @@ import dev.edgesocket.api.EventListener;
 import dev.edgesocket.api.EventType;
 
 /**
- * A socket's listeners, copy-on-write: dispatch reads one array without a lock, while scripts may
- * add and remove listeners from any thread. DOM rules: adding a listener twice to one type is a
- * no-op, a {@code once} listener is removed before it runs, a listener removed during a dispatch is
- * not called, and a throwing listener does not stop the others.
+ * An event target's listeners (a socket's, a channel object's), copy-on-write: dispatch reads one array without
+ * a lock, while scripts may add and remove listeners from any thread. DOM rules: adding a listener twice to one
+ * type is a no-op, a {@code once} listener is removed before it runs, a listener removed during a dispatch is
+ * not called, and a throwing listener does not stop the others. The rules live here once, for every target;
+ * this room imports nothing but {@code api}.
  */
-final class ListenerSet {
+public final class ListenerSet {
 
     private static final Logger LOG = Logger.getLogger(ListenerSet.class);
     private static final Registration[] NONE = new Registration[0];
@@ -32,9 +33,25 @@ final class ListenerSet {
         }
     }
 
-    private volatile Registration[] registrations = NONE;
+    /** What a target says when one of its listeners threw (the others still run). */
+    public interface Thrown {
+        void report(EventType<?> type, Event event, Throwable t);
+    }
 
-    synchronized void add(EventType<?> type, EventListener<?> listener, boolean once) {
+    private volatile Registration[] registrations = NONE;
+    private final Thrown thrown;
+
+    /** A socket's listeners: a listener that throws is logged, and the socket stays open. */
+    public ListenerSet() {
+        this((type, event, t) -> LOG.errorf(t, "A \"%s\" listener of %s threw; the socket stays open", type.name(),
+                event.target()));
+    }
+
+    public ListenerSet(Thrown thrown) {
+        this.thrown = thrown;
+    }
+
+    public synchronized void add(EventType<?> type, EventListener<?> listener, boolean once) {
         if (listener == null) {
             throw new NullPointerException("listener");
         }
@@ -49,7 +66,7 @@ final class ListenerSet {
         registrations = next;
     }
 
-    synchronized void remove(EventType<?> type, EventListener<?> listener) {
+    public synchronized void remove(EventType<?> type, EventListener<?> listener) {
         Registration[] current = registrations;
         for (int i = 0; i < current.length; i++) {
             if (current[i].type == type.ordinal() && current[i].listener == listener) {
@@ -83,15 +100,20 @@ final class ListenerSet {
     }
 
     /** Clears every listener: a closed socket keeps no references to script objects. */
-    synchronized void clear() {
+    public synchronized void clear() {
         for (Registration r : registrations) {
             r.removed = true;
         }
         registrations = NONE;
     }
 
+    /** True when no listener is registered (a dispatch would do nothing). */
+    public boolean isEmpty() {
+        return registrations.length == 0;
+    }
+
     @SuppressWarnings("unchecked")
-    void dispatch(EventType<?> type, Event event) {
+    public void dispatch(EventType<?> type, Event event) {
         for (Registration r : registrations) {
             if (r.type != type.ordinal() || r.removed) {
                 continue;
@@ -102,7 +124,7 @@ final class ListenerSet {
             try {
                 ((EventListener<Event>) r.listener).handleEvent(event);
             } catch (Throwable t) {
-                LOG.errorf(t, "A \"%s\" listener of %s threw; the socket stays open", type.name(), event.target());
+                thrown.report(type, event, t);
             }
         }
     }

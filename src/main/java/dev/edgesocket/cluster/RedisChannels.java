@@ -1,4 +1,4 @@
-package dev.edgesocket.channels;
+package dev.edgesocket.cluster;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,8 +22,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.edgesocket.cluster.NodeIdentity;
-import dev.edgesocket.cluster.RedisLink;
+import dev.edgesocket.channels.ChannelTransport;
 import dev.edgesocket.config.EdgesocketConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,7 +34,9 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
- * Cluster mode's transport: Redis pub/sub through the Quarkus Redis client.
+ * Cluster mode's {@link ChannelTransport} for {@code channels}: Redis pub/sub through the Quarkus Redis client.
+ * It lives here with the other Redis adapters; {@code channels} knows only the interface, and {@code ChannelHub}
+ * picks this bean when {@code edgesocket.cluster.enabled} is true.
  * <ul>
  * <li>One connection of this server's own subscribes to {@code P bc:NAME} for every name that has a channel
  * object here (reference-counted by the hub: SUBSCRIBE at the first, UNSUBSCRIBE after the last), never one
