@@ -68,13 +68,27 @@ const server = http.createServer((req, res) => {
   }
 });
 
-// WebSocket origin: echoes, and says what the handshake carried when asked.
+// WebSocket origin: echoes, and obeys a few commands (sent as text) that tests use to make it misbehave. Every
+// close it sees is printed ("closed <code> <reason>"), so a test can tell what reached it.
 const wss = new WebSocketServer({
-  server,
+  noServer: true,
   handleProtocols: (protocols) => (protocols.has('v2') ? 'v2' : protocols.has('v1') ? 'v1' : false),
 });
+server.on('upgrade', (req, socket, head) => {
+  if (last(req.url) === 'refuse') {
+    socket.end('HTTP/1.1 401 Unauthorized\r\nX-Why: token\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nno token, no');
+    return;
+  }
+  if (last(req.url) === 'hang') {
+    return; // never answers the handshake
+  }
+  wss.handleUpgrade(req, socket, head, ws => wss.emit('connection', ws, req));
+});
 wss.on('connection', (ws, req) => {
+  let received = 0;
+  ws.on('close', (code, reason) => console.log('closed ' + code + ' ' + reason.toString()));
   ws.on('message', (data, isBinary) => {
+    received++;
     const text = isBinary ? null : data.toString();
     if (text === 'handshake') {
       ws.send(JSON.stringify({ url: req.url, headers: req.headers, protocol: ws.protocol }));
@@ -83,9 +97,19 @@ wss.on('connection', (ws, req) => {
       ws.close(Number(code), reason || '');
     } else if (text === 'drop') {
       ws._socket.destroy();
+    } else if (text === 'garbage') {
+      ws._socket.write(Buffer.from([0x8f, 0x00])); // opcode 0xF: reserved, a protocol error
+    } else if (text && text.startsWith('big:')) {
+      ws.send('x'.repeat(Number(text.split(':')[1])));
     } else if (text && text.startsWith('flood:')) {
       const count = Number(text.split(':')[1]);
       for (let i = 0; i < count; i++) ws.send('m' + i);
+    } else if (text && text.startsWith('deaf:')) {
+      // Stops reading (so answers no ping) for the given milliseconds.
+      ws._socket.pause();
+      setTimeout(() => ws._socket.resume(), Number(text.split(':')[1]));
+    } else if (text === 'count') {
+      ws.send('received ' + received);
     } else {
       ws.send(data, { binary: isBinary });
     }

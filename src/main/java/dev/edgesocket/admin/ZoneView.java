@@ -10,7 +10,8 @@ import dev.edgesocket.zone.Zone;
 
 /** A zone in the config API: what it is, its settings, and its live counts. */
 @io.quarkus.runtime.annotations.RegisterForReflection
-public record ZoneView(String name, String path, String dispatch,
+public record ZoneView(String name, String kind, @JsonInclude(JsonInclude.Include.NON_EMPTY) java.util.List<String> hosts,
+        String path, String dispatch, @JsonInclude(JsonInclude.Include.NON_NULL) Origin origin,
         @org.eclipse.microprofile.openapi.annotations.media.Schema(ref = SettingsSchemas.VIEW) WebSocketsView websockets,
         Live live) {
 
@@ -20,6 +21,20 @@ public record ZoneView(String name, String path, String dispatch,
      */
     public record Live(int openSockets, long upgrades, long refusedDisabled, long refusedLimit, long refusedOrigin,
             @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, NodeCounts> nodes) {
+    }
+
+    /** The server behind a Pull Zone or a middleware script (absent for a standalone zone). */
+    public record Origin(String url, String connectTimeout, String responseTimeout, boolean forwardHostHeader) {
+        static Origin of(dev.edgesocket.zone.OriginSettings origin) {
+            return origin == null ? null : new Origin(origin.url().toString(), text(origin.connectTimeout()),
+                    text(origin.responseTimeout()), origin.forwardHostHeader());
+        }
+
+        /** A duration as configuration spells it: {@code 5s}, {@code 1500ms}. */
+        private static String text(java.time.Duration duration) {
+            long millis = duration.toMillis();
+            return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+        }
     }
 
     static ZoneView of(Zone zone, Map<String, NodeCounts> nodes) {
@@ -34,7 +49,8 @@ public record ZoneView(String name, String path, String dispatch,
                     nodes.values().stream().mapToLong(NodeCounts::refusedLimit).sum(),
                     nodes.values().stream().mapToLong(NodeCounts::refusedOrigin).sum(), nodes);
         }
-        return new ZoneView(zone.name(), zone.path(), zone.dispatch().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+        return new ZoneView(zone.name(), zone.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'), zone.hosts(),
+                zone.path(), zone.dispatch().name().toLowerCase(Locale.ROOT).replace('_', '-'), Origin.of(zone.origin()),
                 WebSocketsView.of(zone.settings()), live);
     }
 }

@@ -28,6 +28,8 @@ import dev.edgesocket.zone.OriginSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.net.TrustOptions;
 
 /**
@@ -40,8 +42,12 @@ public class OriginClients {
     private record Entry(OriginSettings settings, HttpClient client) {
     }
 
+    private record SocketEntry(OriginSettings settings, int maxMessageSize, WebSocketClient client) {
+    }
+
     private final Vertx vertx;
     private final Map<String, Entry> clients = new ConcurrentHashMap<>();
+    private final Map<String, SocketEntry> socketClients = new ConcurrentHashMap<>();
 
     @Inject
     public OriginClients(Vertx vertx) {
@@ -66,6 +72,46 @@ public class OriginClients {
         }
         return fresh.client();
     }
+
+    /**
+     * The WebSocket client for a zone's origin as it is now; its messages are bounded by the zone's
+     * {@code max-message-size}. A socket keeps the client it opened with; a replaced client closes only when the
+     * server stops, as closing it would close the sockets still open on it (there is one per change of settings).
+     */
+    WebSocketClient webSocketClient(String zone, OriginSettings origin, int maxMessageSize) {
+        SocketEntry entry = socketClients.get(zone);
+        if (entry != null && entry.settings().equals(origin) && entry.maxMessageSize() == maxMessageSize) {
+            return entry.client();
+        }
+        WebSocketClientOptions options = new WebSocketClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, origin.connectTimeout().toMillis()))
+                .setMaxMessageSize(maxMessageSize)
+                .setMaxFrameSize(Math.min(maxMessageSize, 65536))
+                // The zone's max-connections bounds the sockets, not a client-side pool.
+                .setMaxConnections(Integer.MAX_VALUE)
+                .setTryUsePerMessageCompression(false)
+                .setClosingTimeout(5);
+        if (origin.secure()) {
+            options.setSsl(true);
+            if (origin.insecure()) {
+                options.setTrustAll(true).setVerifyHost(false);
+            } else {
+                options.setVerifyHost(true);
+                if (origin.trustStore().isPresent()) {
+                    options.setTrustOptions(TrustOptions.wrap(withJdkTrust(Path.of(origin.trustStore().get()))));
+                }
+            }
+        }
+        SocketEntry fresh = new SocketEntry(origin, maxMessageSize, vertx.createWebSocketClient(options));
+        SocketEntry previous = socketClients.put(zone, fresh);
+        if (previous != null) {
+            retired.add(previous.client());
+        }
+        return fresh.client();
+    }
+
+    // WebSocket clients replaced by a change of settings: closed with the server (sockets may still use them).
+    private final java.util.Queue<WebSocketClient> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     static HttpClientOptions options(OriginSettings origin) {
         HttpClientOptions options = new HttpClientOptions()
@@ -138,5 +184,9 @@ public class OriginClients {
     void close() {
         clients.values().forEach(entry -> entry.client().close());
         clients.clear();
+        socketClients.values().forEach(entry -> entry.client().close());
+        socketClients.clear();
+        retired.forEach(WebSocketClient::close);
+        retired.clear();
     }
 }

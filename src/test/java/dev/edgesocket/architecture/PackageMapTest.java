@@ -38,7 +38,7 @@ class PackageMapTest {
             Map.entry("zone", Set.of("api", "config")),
             Map.entry("lifecycle", Set.of("config", "zone")),
             Map.entry("metrics", Set.of("heartbeat", "zone", "config")),
-            Map.entry("origin", Set.of("config", "metrics", "vertx", "zone")),
+            Map.entry("origin", Set.of("api", "config", "metrics", "vertx", "zone")),
             Map.entry("health", Set.of("heartbeat", "lifecycle", "zone", "config")),
             Map.entry("channels", Set.of("api", "config", "events", "serial", "zone")),
             Map.entry("cluster", Set.of("channels", "config", "metrics", "zone")),

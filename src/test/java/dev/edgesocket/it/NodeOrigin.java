@@ -54,6 +54,11 @@ final class NodeOrigin implements AutoCloseable {
         return origin;
     }
 
+    /** What the origin printed so far. */
+    String output() {
+        return output.toString();
+    }
+
     /** The HTTP origin's URL with a base path. */
     String url(String basePath) {
         return "http://127.0.0.1:" + httpPort + basePath;

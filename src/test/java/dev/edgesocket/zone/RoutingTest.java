@@ -42,4 +42,14 @@ class RoutingTest {
         given().get("/api/zones").then().statusCode(not(equalTo(200))).body(not(startsWith("route-api")));
         given().get("/apis").then().statusCode(404);
     }
+
+    @Test
+    void theConfigApiShowsAZonesKindAndHosts() {
+        given().header("AccessKey", "test-key").get("/api/zones/route-wild").then().statusCode(200)
+                .body("kind", equalTo("standalone")).body("path", equalTo("/*"))
+                .body("hosts", org.hamcrest.Matchers.contains("*.routes.test", "routes.example"))
+                .body("origin", org.hamcrest.Matchers.nullValue());
+        given().header("AccessKey", "test-key").get("/api/zones/route-app").then().statusCode(200)
+                .body("kind", equalTo("standalone")).body("$", not(org.hamcrest.Matchers.hasKey("hosts")));
+    }
 }

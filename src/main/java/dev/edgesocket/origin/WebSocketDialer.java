@@ -1,0 +1,109 @@
+package dev.edgesocket.origin;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.edgesocket.zone.OriginSettings;
+import dev.edgesocket.zone.Zone;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+
+/**
+ * Opens a Pull Zone's WebSocket to its origin before the client's handshake completes: the client's path, query,
+ * end-to-end headers and subprotocol offers go there, with the forwarded fields. The answer is the origin's socket,
+ * its refusal (any non-101 answer, passed to the client as it is), or a failure (502, 504).
+ */
+@Singleton
+public class WebSocketDialer {
+
+    private static final Logger LOG = Logger.getLogger(WebSocketDialer.class);
+
+    /** What dialing the origin gave. */
+    public sealed interface Dialed {
+    }
+
+    /** The origin accepted: its socket (paused until the relay starts) and the subprotocol it chose, or "". */
+    public record Connected(WebSocket socket, String protocol) implements Dialed {
+    }
+
+    /** The origin answered something else than 101: the client gets it unchanged. */
+    public record Refused(int status, MultiMap headers, Buffer body) implements Dialed {
+    }
+
+    /** The origin could not be reached or did not answer: 502 or 504 with a sentence. */
+    public record Failed(int status, String sentence) implements Dialed {
+    }
+
+    private final OriginClients clients;
+    private final OriginMeters meters;
+
+    @Inject
+    public WebSocketDialer(OriginClients clients, OriginMeters meters) {
+        this.clients = clients;
+        this.meters = meters;
+    }
+
+    /**
+     * Dials the origin for an upgrade request on its event loop; the future completes there. {@code protocols} are
+     * the client's offers, {@code maxMessageSize} the zone's bound for the origin's messages.
+     */
+    public Future<Dialed> dial(HttpServerRequest in, Zone zone, OriginSettings origin, List<String> protocols,
+            int maxMessageSize) {
+        OriginMeters.ForZone counted = meters.forZone(zone.name());
+        long started = System.nanoTime();
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setHost(origin.host()).setPort(origin.port()).setSsl(origin.secure())
+                .setURI(origin.target(HttpProxy.rawPathAndQuery(in)))
+                .setConnectTimeout(origin.connectTimeout().toMillis())
+                .setTimeout(origin.responseTimeout().toMillis())
+                .setSubProtocols(protocols.isEmpty() ? null : protocols)
+                .setAllowOriginHeader(false);
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        HopByHop.copyEndToEnd(in.headers(), headers);
+        // The handshake's own fields are the client's to the origin, made anew by Vert.x; compression is ours.
+        for (String own : List.of("Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Protocol",
+                "Sec-WebSocket-Extensions", "Sec-WebSocket-Accept", "Content-Length")) {
+            headers.remove(own);
+        }
+        Forwarded.add(in, headers);
+        HopByHop.addVia(headers, in.version());
+        if (origin.forwardHostHeader() && in.authority() != null) {
+            headers.set("Host", in.authority().toString());
+        }
+        options.setHeaders(headers);
+        return clients.webSocketClient(zone.name(), origin, maxMessageSize).connect(options)
+                .<Dialed>map(socket -> {
+                    socket.pause(); // nothing is read from the origin until the client's socket is open
+                    counted.connected(started);
+                    String protocol = socket.subProtocol();
+                    return new Connected(socket, protocol == null ? "" : protocol);
+                })
+                .otherwise(failure -> {
+                    if (failure instanceof UpgradeRejectedException refused) {
+                        return new Refused(refused.getStatus(), refused.getHeaders(), refused.getBody());
+                    }
+                    OriginFailure why = OriginFailure.of(failure, origin);
+                    if (why.cause() == OriginFailure.Cause.TIMEOUT && isHandshakeTimeout(failure)) {
+                        why = OriginFailure.timeout("The origin " + origin.url() + " did not answer the WebSocket "
+                                + "handshake within " + origin.responseTimeout().toMillis() + " ms.");
+                    }
+                    counted.failed(why.cause());
+                    LOG.debugf("Zone '%s': the WebSocket to the origin failed: %s", zone.name(), why.sentence());
+                    return new Failed(why.status(), why.sentence());
+                });
+    }
+
+    private static boolean isHandshakeTimeout(Throwable failure) {
+        return !(failure instanceof io.netty.channel.ConnectTimeoutException)
+                && !(failure.getCause() instanceof io.netty.channel.ConnectTimeoutException);
+    }
+}
