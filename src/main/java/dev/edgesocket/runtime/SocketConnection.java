@@ -15,7 +15,6 @@ import dev.edgesocket.api.ReadyState;
 import dev.edgesocket.heartbeat.Liveness;
 import dev.edgesocket.heartbeat.Monitored;
 import dev.edgesocket.metrics.ZoneMetrics;
-import dev.edgesocket.runtime.SocketState.Next;
 import dev.edgesocket.runtime.SocketState.StartClose;
 import dev.edgesocket.zone.SessionInfo;
 import dev.edgesocket.zone.ZoneSettings;
@@ -95,12 +94,12 @@ final class SocketConnection implements InboundFrames, Outbound.Owner, ClosingHa
         runtime.budget().register(this);
         liveness.start();
         socket.zone().socketOpened(socket); // publishes the socket to other threads (admin API), liveness included
-        Next next = state.opened();
-        if (next instanceof StartClose close) {
+        switch (state.opened()) {
+            case SocketState.Open open -> events.raise(EventType.OPEN, new OpenEvent(socket));
             // The script closed the socket before the handshake completed: no "open", straight to closing.
-            closing.start(close.code(), close.reason());
-        } else {
-            events.raise(EventType.OPEN, new OpenEvent(socket));
+            case StartClose close -> closing.start(close.code(), close.reason());
+            default -> {
+            }
         }
     }
 

@@ -139,7 +139,8 @@ final class SocketState {
             state = ReadyState.OPEN;
             return new Open();
         }
-        return new StartClose(requested.code(), requested.reason());
+        // A socket that never opened (neverOpened) is not bound; should it be, nothing is owed to it.
+        return requested == null ? NOTHING : new StartClose(requested.code(), requested.reason());
     }
 
     /** The connection ended before the handshake completed: closed at once, with error and close (1006) raised. */

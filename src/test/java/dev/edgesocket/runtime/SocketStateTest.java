@@ -291,7 +291,8 @@ class SocketStateTest {
                             s.neverOpened();
                             return NOTHING;
                         }, NOTHING, CLOSED),
-                        scriptCloses(1000, "", NOTHING, CLOSED)));
+                        scriptCloses(1000, "", NOTHING, CLOSED),
+                        opened(NOTHING, CLOSED)));
     }
 
     @ParameterizedTest(name = "{0}")
