@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
-import dev.edgesocket.runtime.SocketState.After;
 import dev.edgesocket.runtime.SocketState.CloseConnection;
 import dev.edgesocket.runtime.SocketState.Closed;
 import dev.edgesocket.runtime.SocketState.Fail;
