@@ -1,12 +1,16 @@
 package dev.edgesocket.runtime;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
-import dev.edgesocket.api.CloseEvent;
-import dev.edgesocket.api.ErrorEvent;
+import dev.edgesocket.runtime.SocketState.CloseConnection;
+import dev.edgesocket.runtime.SocketState.Closed;
+import dev.edgesocket.runtime.SocketState.Fail;
+import dev.edgesocket.runtime.SocketState.Next;
+import dev.edgesocket.runtime.SocketState.SendClose;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -14,9 +18,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 
 /**
- * How one socket ends, whoever ends it: the client's close frame, the script's {@code close()}, a
- * protocol violation, a dead or non-reading peer, or a lost connection. Records the close once, with
- * its true cause, and raises the one {@code close} event.
+ * Carries out how one socket ends, whoever ends it: the client's close frame, the script's {@code close()}, a
+ * protocol violation, a dead or non-reading peer, or a lost connection. {@link SocketState} decides (who wins,
+ * what is raised once); this does it on the connection: the close frame, the timers, the linger and the reset.
  * <p>
  * Ordering rule: what the peer ends (its close frame, a violation) is handled only after the
  * listeners of the messages that arrived before it have run and their sends have been queued, as on
@@ -28,6 +32,20 @@ import io.netty.channel.socket.DuplexChannel;
  */
 final class ClosingHandshake {
 
+    /** What ending needs of the socket besides the connection. */
+    interface Ending {
+        String id();
+
+        /** Raises {@code error}. */
+        void raiseError(String message, Throwable cause);
+
+        /** The connection is gone: let go of everything and raise the one {@code close} event. */
+        void raiseClose(int code, String reason, boolean wasClean);
+
+        /** Nothing more is read from the client, for good. */
+        void stopReading();
+    }
+
     private static final Logger LOG = Logger.getLogger(ClosingHandshake.class);
     /** How long a connection failed for a protocol error may drain the client's last bytes before it is closed. */
     private static final long LINGER_MILLIS = 2000;
@@ -36,61 +54,30 @@ final class ClosingHandshake {
     /** How long after our close frame was written such a connection is reset, unless the peer closed first. */
     private static final long SENT_GRACE_MILLIS = 100;
 
-    private final EdgeWebSocket socket;
+    private final SocketState state;
+    private final Ending socket;
     private final Channel channel;
     private final Outbound out;
     private final long closeTimeoutMillis;
+    /** The socket's events with worker dispatch, which the peer's end waits behind; null on the event loop. */
+    private final Executor queuedEvents;
 
-    private boolean closeFrameReceived;
-    private int receivedCode = CloseCodes.NO_STATUS;
-    private String receivedReason = "";
-    private boolean failed;
-    private int failureCode;
-    private String failureReason;
-    private boolean closeEventRaised;
     private ScheduledFuture<?> closeTimer;
-    // The client's close frame arrived and waits behind queued events; if the connection ends meanwhile
-    // (the client closes TCP right after its close frame), it is still the true cause.
-    private boolean closeFramePending;
-    private int pendingCode;
-    private String pendingReason;
 
-    ClosingHandshake(EdgeWebSocket socket, Channel channel, Outbound out, long closeTimeoutMillis) {
+    ClosingHandshake(SocketState state, Ending socket, Channel channel, Outbound out, long closeTimeoutMillis,
+            Executor queuedEvents) {
+        this.state = state;
         this.socket = socket;
         this.channel = channel;
         this.out = out;
         this.closeTimeoutMillis = closeTimeoutMillis;
+        this.queuedEvents = queuedEvents;
     }
 
     /** The client's close frame ({@code code < 0}: none in it): answer it, then drop the connection. */
     void onCloseFrame(int code, String reason) {
-        if (!closeFramePending) {
-            closeFramePending = true;
-            pendingCode = code < 0 ? CloseCodes.NO_STATUS : code;
-            pendingReason = reason == null ? "" : reason;
-        }
-        afterQueuedEvents(() -> answerClose(code, reason));
-    }
-
-    private void answerClose(int code, String reason) {
-        if (closeFrameReceived || closeEventRaised) {
-            return;
-        }
-        closeFrameReceived = true;
-        receivedCode = code < 0 ? CloseCodes.NO_STATUS : code;
-        receivedReason = reason == null ? "" : reason;
-        socket.closingStarted();
-        if (out.sealed()) {
-            channel.close();
-        } else {
-            // RFC 6455 5.5.1: answer with a close frame that echoes the status code.
-            out.close(code, receivedReason).addListener(ChannelFutureListener.CLOSE);
-            // A client that sent its close frame and stopped reading would keep our answer (and the socket) waiting
-            // forever: it gets close-timeout to take it, then the connection is reset.
-            if (closeTimer == null) {
-                closeTimer = channel.eventLoop().schedule(this::reset, closeTimeoutMillis, TimeUnit.MILLISECONDS);
-            }
-        }
+        state.closeFrameArrived(code, reason);
+        afterQueuedEvents(() -> run(state.closeFrameTurn(code, reason), null, null));
     }
 
     /** The peer broke the protocol: fail the connection once earlier messages' listeners have run. */
@@ -100,18 +87,7 @@ final class ClosingHandshake {
 
     /** Starts a server-initiated close and waits up to close-timeout for the client's answer. */
     void start(int code, String reason) {
-        if (out.sealed() || !channel.isActive()) {
-            return;
-        }
-        out.close(code, reason);
-        if (closeFrameReceived) {
-            channel.close();
-        } else {
-            closeTimer = channel.eventLoop().schedule(() -> {
-                LOG.debugf("Socket %s: no close frame from the client within the close timeout", socket.id());
-                reset(); // what it did not take of ours is dropped with it, here and in the kernel
-            }, closeTimeoutMillis, TimeUnit.MILLISECONDS);
-        }
+        run(state.closeFrameDue(code, reason, channel.isActive()), null, null);
     }
 
     /**
@@ -120,27 +96,68 @@ final class ClosingHandshake {
      * client, so a dead or hostile peer holds nothing.
      */
     void fail(int code, String reason, String errorMessage, Throwable cause) {
-        if (failed || closeEventRaised) {
-            return;
+        run(state.fail(code, reason, channel.isActive()), errorMessage, cause);
+    }
+
+    /** The connection is gone: raise the one close event, with its true cause. */
+    void onDisconnected() {
+        run(state.disconnected(), null, null);
+    }
+
+    /** Does what the state machine answered; {@code errorMessage} and {@code cause} go with a failure. */
+    private void run(Next next, String errorMessage, Throwable cause) {
+        switch (next) {
+            case SendClose send -> sendClose(send);
+            case CloseConnection c -> channel.close();
+            case Fail f -> failConnection(f, errorMessage, cause);
+            case Closed c -> {
+                if (closeTimer != null) {
+                    closeTimer.cancel(false);
+                }
+                if (c.error() != null) {
+                    socket.raiseError(c.error(), null);
+                }
+                state.closed();
+                socket.raiseClose(c.code(), c.reason(), c.wasClean());
+            }
+            default -> {
+                // nothing to do: already done, or too late
+            }
         }
-        failed = true;
-        failureCode = code;
-        failureReason = reason;
-        socket.failing();
-        socket.raiseError(new ErrorEvent(errorMessage, cause, socket));
-        boolean peerIsTalking = code == CloseCodes.PROTOCOL_ERROR || code == CloseCodes.INVALID_PAYLOAD
-                || code == CloseCodes.MESSAGE_TOO_BIG;
+    }
+
+    private void sendClose(SendClose send) {
+        ChannelFuture sent = out.close(send.code(), send.reason());
+        switch (send.after()) {
+            case CLOSE_CONNECTION -> channel.close();
+            case AWAIT_PEER -> closeTimer = channel.eventLoop().schedule(() -> {
+                LOG.debugf("Socket %s: no close frame from the client within the close timeout", socket.id());
+                reset(); // what it did not take of ours is dropped with it, here and in the kernel
+            }, closeTimeoutMillis, TimeUnit.MILLISECONDS);
+            case CLOSE_WHEN_WRITTEN -> {
+                sent.addListener(ChannelFutureListener.CLOSE);
+                // A client that sent its close frame and stopped reading would keep our answer (and the socket) waiting
+                // forever: it gets close-timeout to take it, then the connection is reset.
+                if (closeTimer == null) {
+                    closeTimer = channel.eventLoop().schedule(this::reset, closeTimeoutMillis, TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+    }
+
+    private void failConnection(Fail f, String errorMessage, Throwable cause) {
+        socket.raiseError(errorMessage, cause);
         ChannelFuture closeFrame = null;
-        if (!out.sealed() && channel.isActive()) {
-            ChannelFuture sent = out.close(code, reason);
+        if (f.sendCloseFrame()) {
+            ChannelFuture sent = out.close(f.code(), f.reason());
             closeFrame = sent;
-            if (peerIsTalking && channel instanceof DuplexChannel duplex) {
+            if (f.peerIsTalking() && channel instanceof DuplexChannel duplex) {
                 // The client is still sending (say the rest of an oversized message). Closing now, with its
                 // bytes unread, would make the kernel answer with a reset that can destroy our close frame
                 // before the client reads it. So: send the close frame, half-close, read and drop what still
                 // comes for a moment, then close.
                 channel.config().setAutoRead(true);
-                sent.addListener(f -> duplex.shutdownOutput());
+                sent.addListener(done -> duplex.shutdownOutput());
                 closeTimer = channel.eventLoop().schedule(() -> {
                     if (sent.isSuccess()) {
                         channel.close();
@@ -161,8 +178,8 @@ final class ClosingHandshake {
         socket.stopReading(); // what it sends now is dropped unread: the reset discards it
         closeTimer = channel.eventLoop().schedule(this::reset, ABORT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         if (closeFrame != null) {
-            closeFrame.addListener(f -> {
-                if (f.isSuccess() && closeTimer != null && closeTimer.cancel(false)) {
+            closeFrame.addListener(done -> {
+                if (done.isSuccess() && closeTimer != null && closeTimer.cancel(false)) {
                     // A moment for it to reach a peer that does read (it then closes first), then the reset.
                     closeTimer = channel.eventLoop().schedule(this::reset, SENT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
                 }
@@ -182,43 +199,18 @@ final class ClosingHandshake {
         }
     }
 
-    /** The connection is gone: raise the one close event, with its true cause. */
-    void onDisconnected() {
-        if (closeEventRaised) {
-            return;
-        }
-        closeEventRaised = true;
-        if (closeTimer != null) {
-            closeTimer.cancel(false);
-        }
-        CloseEvent event;
-        if (failed) {
-            event = new CloseEvent(failureCode, failureReason, false, socket);
-        } else if (closeFrameReceived) {
-            event = new CloseEvent(receivedCode, receivedReason, out.sealed(), socket);
-        } else if (closeFramePending) {
-            // The close frame came, then the connection ended before its turn: a clean close all the same if
-            // ours had been sent (the close event still follows the queued events).
-            event = new CloseEvent(pendingCode, pendingReason, out.sealed(), socket);
-        } else {
-            socket.raiseError(new ErrorEvent("The connection was lost without a close frame.", null, socket));
-            event = new CloseEvent(CloseCodes.ABNORMAL, "", false, socket);
-        }
-        socket.closed(event);
-    }
-
     /**
      * Runs {@code action} on the event loop once the socket's events queued so far have run (worker
      * dispatch), or within close-timeout at the latest; at once with event-loop dispatch.
      */
     private void afterQueuedEvents(Runnable action) {
-        if (!socket.workerDispatch()) {
+        if (queuedEvents == null) {
             action.run();
             return;
         }
         Once once = new Once(action);
         once.timer = channel.eventLoop().schedule(once, closeTimeoutMillis, TimeUnit.MILLISECONDS);
-        socket.events().execute(() -> channel.eventLoop().execute(once));
+        queuedEvents.execute(() -> channel.eventLoop().execute(once));
     }
 
     /** An action that runs the first time it is called, on the event loop; its timer goes with it. */

@@ -27,7 +27,7 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
     static final int CONTINUATION = 0x0, TEXT = 0x1, BINARY = 0x2, CLOSE = 0x8, PING = 0x9, PONG = 0xA;
     private static final int MAX_CONTROL_PAYLOAD = 125;
 
-    private final EdgeWebSocket socket;
+    private final InboundFrames socket;
     private final MessageAssembler messages;
     private final boolean compression;
 
@@ -53,7 +53,7 @@ final class FrameReader extends ChannelInboundHandlerAdapter {
      */
     private ByteBuf kept;
 
-    FrameReader(EdgeWebSocket socket, MessageAssembler messages, boolean compression) {
+    FrameReader(InboundFrames socket, MessageAssembler messages, boolean compression) {
         this.socket = socket;
         this.messages = messages;
         this.compression = compression;

@@ -22,7 +22,7 @@ final class MessageAssembler {
     private static final int FIRST_CHUNK = 64 * 1024;
     private static final byte[] DEFLATE_TAIL = {0, 0, (byte) 0xFF, (byte) 0xFF};
 
-    private final EdgeWebSocket socket;
+    private final InboundFrames socket;
     private final ByteBufAllocator alloc;
     private final long maxMessageSize;
     private final int maxFragments;
@@ -43,7 +43,7 @@ final class MessageAssembler {
     /** What an inflater holds natively: zlib's 32 KiB window and its state. */
     static final int INFLATER_COST = 48 * 1024;
 
-    MessageAssembler(EdgeWebSocket socket, ByteBufAllocator alloc, long maxMessageSize, int maxFragments,
+    MessageAssembler(InboundFrames socket, ByteBufAllocator alloc, long maxMessageSize, int maxFragments,
             PerMessageDeflate.Agreement deflate) {
         this.socket = socket;
         this.alloc = alloc;

@@ -4,6 +4,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
+import dev.edgesocket.metrics.ZoneMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -41,9 +42,28 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * has not moved for its {@code idleTimeout} (a client that does not read is not healthy, whatever it sends).
  * <p>
  * Threading: messages may be sent from any thread; they reach the channel in order on its event
- * loop, where the close frame seals the queue (no data frame follows it, RFC 6455 5.5.1).
+ * loop, where the close frame seals the queue (no data frame follows it, RFC 6455 5.5.1). Whether it is
+ * sealed is the owner's to say ({@link SocketState}): the close frame is written when the state machine says so.
  */
 final class Outbound {
+
+    /** What the queue tells its socket, and asks of it. */
+    interface Owner {
+        /** True once no frame may be written: the close frame went, or the connection is gone. On the event loop. */
+        boolean sealed();
+
+        /** A send passed max-buffered-amount ({@code message} says how): the socket fails with 1008. Any thread. */
+        void overflowed(String message);
+
+        /** The queue went down to its low-water mark after it passed the high-water mark. Any thread. */
+        void drained();
+
+        /** The queue passed its high-water mark: stop reading from the client. On the event loop. */
+        void pauseReading();
+
+        /** The queue went down to its low-water mark: reading may resume. On the event loop. */
+        void resumeReading();
+    }
 
     private static final AtomicLongFieldUpdater<Outbound> BUFFERED =
             AtomicLongFieldUpdater.newUpdater(Outbound.class, "bufferedAmount");
@@ -63,7 +83,8 @@ final class Outbound {
      */
     static final int MAX_PONGS_IN_FLIGHT = 16;
 
-    private final EdgeWebSocket socket;
+    private final Owner socket;
+    private final ZoneMetrics metrics;
     private final Channel channel;
     private final long maxBuffered;
     private final long highWater;
@@ -85,7 +106,6 @@ final class Outbound {
     // Confined to the event loop.
     private boolean reading;
     private boolean flushPending;
-    private boolean sealed;
     private boolean readPaused;
     private int inFlight;
     private long lastProgressNanos;
@@ -99,9 +119,10 @@ final class Outbound {
     private Object writing;
     private int writingIndex;
 
-    Outbound(EdgeWebSocket socket, Channel channel, long maxBuffered, PerMessageDeflate.Agreement deflate,
+    Outbound(Owner socket, ZoneMetrics metrics, Channel channel, long maxBuffered, PerMessageDeflate.Agreement deflate,
             Deflaters deflaters, QueueBudget budget, CompressionBudget.Socket compression) {
         this.socket = socket;
+        this.metrics = metrics;
         this.channel = channel;
         this.maxBuffered = maxBuffered;
         this.highWater = Math.max(1, maxBuffered / 2);
@@ -149,7 +170,7 @@ final class Outbound {
         if (queued > maxBuffered) {
             COST.addAndGet(this, -frameCost);
             frame.release();
-            socket.sendBufferOverflow("bufferedAmount passed the zone's max-buffered-amount of " + maxBuffered
+            socket.overflowed("bufferedAmount passed the zone's max-buffered-amount of " + maxBuffered
                     + " bytes (each queued message counted with " + OVERHEAD + " bytes of overhead) because the client "
                     + "does not read its messages.");
             return;
@@ -161,7 +182,7 @@ final class Outbound {
         }
         MESSAGES.incrementAndGet(this);
         BYTES.addAndGet(this, size);
-        socket.metrics().messageOut(text, size);
+        metrics.messageOut(text, size);
         if (channel.eventLoop().inEventLoop()) {
             writeOnEventLoop(frame, size, frameCost, false);
         } else {
@@ -196,7 +217,7 @@ final class Outbound {
     }
 
     private void writeOnEventLoop(WebSocketFrame frame, int size, long frameCost, boolean fromWorker) {
-        if (sealed) {
+        if (socket.sealed()) {
             frame.release();
             written(size, frameCost);
             return;
@@ -228,7 +249,7 @@ final class Outbound {
     void pauseIfAboveHighWater() {
         if (!readPaused && cost >= highWater) {
             readPaused = true;
-            socket.pauseReading(EdgeWebSocket.PAUSE_OUTBOUND);
+            socket.pauseReading();
         }
     }
 
@@ -254,7 +275,7 @@ final class Outbound {
         }
         if (readPaused && left <= lowWater) {
             readPaused = false;
-            socket.resumeReading(EdgeWebSocket.PAUSE_OUTBOUND);
+            socket.resumeReading();
         }
     }
 
@@ -344,7 +365,7 @@ final class Outbound {
      * read everything queued before it (an unsolicited pong proves nothing). On the event loop.
      */
     void ping() {
-        if (!sealed) {
+        if (!socket.sealed()) {
             pingNonce = ThreadLocalRandom.current().nextLong();
             pingOutstanding = true;
             control(new PingWebSocketFrame(Unpooled.buffer(8, 8).writeLong(pingNonce)), true);
@@ -372,7 +393,7 @@ final class Outbound {
      * for a ping whose answer coalesces: a flood of them costs no garbage.
      */
     void pong(byte[] payload, int length) {
-        if (sealed) {
+        if (socket.sealed()) {
             return;
         }
         if (pongsInFlight >= MAX_PONGS_IN_FLIGHT) {
@@ -416,23 +437,19 @@ final class Outbound {
         return future;
     }
 
-    /** True once the close frame was written: nothing follows it. */
-    boolean sealed() {
-        return sealed;
-    }
-
-    /** Writes the close frame ({@code code < 0}: an empty one) after everything queued before it, and seals. */
+    /**
+     * Writes the close frame ({@code code < 0}: an empty one) after everything queued before it; the owner sealed
+     * the queue first, so nothing follows it.
+     */
     ChannelFuture close(int code, String reason) {
-        sealed = true;
         releaseOwedPong();
         CloseWebSocketFrame frame = code < 0 ? new CloseWebSocketFrame(true, 0, Unpooled.EMPTY_BUFFER)
                 : new CloseWebSocketFrame(code, reason);
         return control(frame, true);
     }
 
-    /** The connection is gone: nothing owed is kept; on the event loop. */
+    /** The connection is gone (the owner sealed the queue): nothing owed is kept; on the event loop. */
     void release() {
-        sealed = true;
         releaseOwedPong();
     }
 
