@@ -86,7 +86,7 @@ public class OriginClients {
         WebSocketClientOptions options = new WebSocketClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, origin.connectTimeout().toMillis()))
                 .setMaxMessageSize(maxMessageSize)
-                .setMaxFrameSize(Math.min(maxMessageSize, 65536))
+                .setMaxFrameSize(maxMessageSize)
                 // The zone's max-connections bounds the sockets, not a client-side pool.
                 .setMaxConnections(Integer.MAX_VALUE)
                 .setTryUsePerMessageCompression(false)

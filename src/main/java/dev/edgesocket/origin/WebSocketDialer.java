@@ -37,6 +37,18 @@ public class WebSocketDialer {
 
     /** The origin answered something else than 101: the client gets it unchanged. */
     public record Refused(int status, MultiMap headers, Buffer body) implements Dialed {
+
+        /** Answers the client with the origin's status, end-to-end fields (and our Via) and body. */
+        public void writeTo(io.vertx.core.http.HttpServerResponse response, io.vertx.core.http.HttpVersion version) {
+            if (response.closed() || response.ended()) {
+                return;
+            }
+            response.setStatusCode(status);
+            HopByHop.copyEndToEnd(headers, response.headers());
+            response.headers().remove("Content-Length");
+            HopByHop.addVia(response.headers(), version);
+            response.end(body == null ? Buffer.buffer() : body);
+        }
     }
 
     /** The origin could not be reached or did not answer: 502 or 504 with a sentence. */
@@ -92,7 +104,11 @@ public class WebSocketDialer {
                         return new Refused(refused.getStatus(), refused.getHeaders(), refused.getBody());
                     }
                     OriginFailure why = OriginFailure.of(failure, origin);
-                    if (why.cause() == OriginFailure.Cause.TIMEOUT && isHandshakeTimeout(failure)) {
+                    // Vert.x ends a handshake that outlived its timeout by closing the connection: what looks like a
+                    // drop at the deadline is the timeout.
+                    boolean atDeadline = System.nanoTime() - started >= origin.responseTimeout().toNanos() - 50_000_000L;
+                    if (why.cause() == OriginFailure.Cause.DROPPED && atDeadline
+                            || why.cause() == OriginFailure.Cause.TIMEOUT && isHandshakeTimeout(failure)) {
                         why = OriginFailure.timeout("The origin " + origin.url() + " did not answer the WebSocket "
                                 + "handshake within " + origin.responseTimeout().toMillis() + " ms.");
                     }

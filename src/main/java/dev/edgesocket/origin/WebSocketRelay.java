@@ -135,7 +135,10 @@ public final class WebSocketRelay {
 
     private void originFailed(Throwable failure) {
         String message = String.valueOf(failure.getMessage());
-        if (message.contains("max message size") || message.contains("exceeds")) {
+        if (message.contains("Connection was closed")) {
+            return; // the close handler tells how it ended
+        }
+        if (message.contains("max message size") || message.contains("exceeds") || message.contains("Max frame length")) {
             originProblem = "The origin sent a message larger than the zone's max-message-size.";
             if (!originClosed) {
                 origin.close((short) 1009, "Message too big");

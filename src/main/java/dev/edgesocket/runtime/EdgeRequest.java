@@ -183,6 +183,20 @@ final class EdgeRequest implements Request {
         return upgrade;
     }
 
+    /**
+     * The client's socket of a Pull Zone, whose origin accepted the upgrade with {@code protocol}: the zone's
+     * settings and compression, the origin's choice of subprotocol. The handshake was checked before the origin
+     * was dialed ({@link HandshakeCheck#check}).
+     */
+    synchronized EdgeWebSocket upgradeForOrigin(String protocol) {
+        PerMessageDeflate.Agreement deflate = settings.compression()
+                ? PerMessageDeflate.negotiate(headers(PerMessageDeflate.HEADER)) : null;
+        EdgeWebSocket socket = runtime.newSocket(zone, settings, webSocketUrl(), webSocketOrigin(), protocol,
+                settings.idleTimeout(), deflate, remoteAddress);
+        upgrade = new WebSocketUpgrade(Response.status(101), socket);
+        return socket;
+    }
+
     /** The upgrade the script asked for, or {@code null}. */
     synchronized WebSocketUpgrade upgrade() {
         return upgrade;

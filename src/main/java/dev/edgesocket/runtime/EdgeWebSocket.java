@@ -234,6 +234,11 @@ public final class EdgeWebSocket implements WebSocket, ZoneSocket, SocketScope {
 
     // ---------------------------------------------------------------- zone place
 
+    /** The bound connection, or null before the handshake completed. */
+    SocketConnection connection() {
+        return connection;
+    }
+
     /** The request filter hands this socket the zone place its upgrade took. */
     void holdPlace(Place taken) {
         place = taken;

@@ -28,6 +28,8 @@ final class ReadFlow {
     private static final long INBOUND_LOW_WATER = INBOUND_HIGH_WATER / 4;
     /** Why reading is paused: listeners behind, the client not reading our frames, the inflate budget spent. */
     static final int PAUSE_INBOUND = 1, PAUSE_OUTBOUND = 2, PAUSE_INFLATE = 4, PAUSE_YIELD = 16;
+    /** A Pull Zone's origin reads more slowly than the client sends. */
+    static final int PAUSE_RELAY = 32;
     /** Never taken back: the connection is being dropped. */
     private static final int PAUSE_CLOSED = 8;
     /** Messages (and pings) one turn of the event loop handles for a socket before it yields to the others. */

@@ -267,6 +267,20 @@ final class SocketConnection implements InboundFrames, Outbound.Owner, ClosingHa
         flow.pause(ReadFlow.PAUSE_OUTBOUND);
     }
 
+    /** True when the client began the close, false when the server did (or none did yet). */
+    boolean clientStartedClose() {
+        return state.peerStartedClose();
+    }
+
+    /** Reading paused or resumed for a Pull Zone's origin; on the event loop. */
+    void relayPaused(boolean paused) {
+        if (paused) {
+            flow.pause(ReadFlow.PAUSE_RELAY);
+        } else {
+            flow.resume(ReadFlow.PAUSE_RELAY);
+        }
+    }
+
     @Override
     public void resumeReading() {
         flow.resume(ReadFlow.PAUSE_OUTBOUND);

@@ -87,6 +87,8 @@ final class SocketState {
     /** The client's close frame, answered. */
     private Close received;
     private boolean closeSent;
+    /** The client's close frame came before ours and before any failure: the client began the close. */
+    private boolean peerStarted;
     private Close failure;
     private boolean closeEventRaised;
 
@@ -167,7 +169,13 @@ final class SocketState {
     synchronized void closeFrameArrived(int code, String reason) {
         if (pending == null) {
             pending = Close.seen(code, reason);
+            peerStarted = !closeSent && failure == null;
         }
+    }
+
+    /** True when the client began the close (its close frame came first), false when the server did or none did. */
+    synchronized boolean peerStartedClose() {
+        return peerStarted;
     }
 
     /** The client's close frame has its turn: answer it (RFC 6455 5.5.1), echoing its code, then drop the connection. */

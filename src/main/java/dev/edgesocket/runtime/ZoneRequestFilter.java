@@ -37,11 +37,13 @@ public class ZoneRequestFilter {
     private final ScriptCall scripts;
     private final HeaderTimeouts headerTimeouts;
     private final HttpProxy httpProxy;
+    private final OriginUpgrade originUpgrade;
 
     @Inject
     public ZoneRequestFilter(ZoneRegistry zones, SocketRuntime runtime, UpgradeGates gates, ScriptCall scripts,
-            HeaderTimeouts headerTimeouts, HttpProxy httpProxy) {
+            HeaderTimeouts headerTimeouts, HttpProxy httpProxy, OriginUpgrade originUpgrade) {
         this.httpProxy = httpProxy;
+        this.originUpgrade = originUpgrade;
         this.zones = zones;
         this.runtime = runtime;
         this.gates = gates;
@@ -84,14 +86,14 @@ public class ZoneRequestFilter {
             refusal.answer(rc, zone);
             return;
         }
-        admit(rc, zone);
+        admit(rc, zone, origin);
     }
 
     /** A place before the script runs: decided at once on a single node, one Redis round trip in cluster mode. */
-    private void admit(RoutingContext rc, Zone zone) {
+    private void admit(RoutingContext rc, Zone zone, OriginSettings origin) {
         CompletableFuture<Place> admitted = runtime.admission().tryAdmit(zone).toCompletableFuture();
         if (admitted.isDone()) {
-            admitted(rc, zone, admitted.join());
+            admitted(rc, zone, origin, admitted.join());
             return;
         }
         Context context = Vertx.currentContext();
@@ -101,15 +103,19 @@ public class ZoneRequestFilter {
                 granted.release();
                 return;
             }
-            admitted(rc, zone, granted);
+            admitted(rc, zone, origin, granted);
         }));
     }
 
-    private void admitted(RoutingContext rc, Zone zone, Place place) {
+    private void admitted(RoutingContext rc, Zone zone, OriginSettings origin, Place place) {
         if (!place.isHeld()) {
             UpgradeGates.full(zone).answer(rc, zone);
             return;
         }
-        scripts.run(rc, zone, place);
+        if (zone.script() == null) { // a Pull Zone: the origin's socket first, then the client's
+            originUpgrade.run(rc, zone, origin, place);
+        } else {
+            scripts.run(rc, zone, place);
+        }
     }
 }

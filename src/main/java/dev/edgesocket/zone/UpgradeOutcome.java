@@ -15,5 +15,9 @@ public enum UpgradeOutcome {
     /** The script answered with something else than the upgrade, failed, or did not answer in time. */
     REJECTED_BY_SCRIPT,
     /** The handshake request was malformed (upgradeWebSocket() refused it). */
-    BAD_REQUEST
+    BAD_REQUEST,
+    /** A Pull Zone's origin answered the upgrade with something else than 101 (passed to the client). */
+    REJECTED_BY_ORIGIN,
+    /** A Pull Zone's origin could not be reached or did not answer (502, 504). */
+    ORIGIN_FAILED
 }

@@ -47,8 +47,9 @@ public class ZoneRegistry {
                         + "edgesocket.zones.\"" + name + "\".script to serve it, or edgesocket.zones.\"" + name
                         + "\".origin.url to proxy it to a server (docs/origins.md).");
             }
+            // A Pull Zone runs no script: its sockets' events feed the relay, which never blocks, on the event loop.
             ScriptLoader.Loaded loaded = zoneConfig.script().isEmpty()
-                    ? new ScriptLoader.Loaded(null, zoneConfig.dispatch())
+                    ? new ScriptLoader.Loaded(null, EdgesocketConfig.Dispatch.EVENT_LOOP)
                     : load(name, zoneConfig.script().get(), zoneConfig.dispatch(), scripts, loaders);
             for (String allowed : zoneConfig.websockets().allowedOrigins().orElse(List.of())) {
                 String problem = OriginPolicy.problem(allowed);
