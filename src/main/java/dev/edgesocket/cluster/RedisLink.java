@@ -116,7 +116,10 @@ public class RedisLink {
 
     /** A Redis error reply is an answer (a bug of ours, logged by the caller); anything else is a lost link. */
     boolean isLinkFailure(Throwable t) {
-        return !(t instanceof ErrorType);
+        // The client reports a connection that closed under a command as an error reply, CONNECTION_CLOSED: the link,
+        // not Redis, failed it.
+        return !(t instanceof ErrorType e) || e.is("CONNECTION_CLOSED")
+                || String.valueOf(t.getMessage()).startsWith("CONNECTION_CLOSED");
     }
 
     /** The node is stopping: commands still in flight may fail as the client closes, which is no news. */
