@@ -14,17 +14,41 @@ public final class Response {
 
     private static final byte[] NO_BODY = new byte[0];
 
+    /**
+     * A body that is not held here but streams from elsewhere to the client: the body of the zone's origin's
+     * response, or the origin's socket of a forwarded WebSocket upgrade. Opaque to scripts; the server writes it.
+     */
+    public interface Streamed {
+    }
+
     private final int status;
     private final List<Map.Entry<String, String>> headers;
     private final byte[] body;
+    private final Streamed streamed;
 
-    private Response(int status, List<Map.Entry<String, String>> headers, byte[] body) {
+    private Response(int status, List<Map.Entry<String, String>> headers, byte[] body, Streamed streamed) {
         if (status < 100 || status > 599) {
             throw new IllegalArgumentException("An HTTP status is between 100 and 599, got " + status + ".");
         }
         this.status = status;
         this.headers = headers;
         this.body = body;
+        this.streamed = streamed;
+    }
+
+    private Response(int status, List<Map.Entry<String, String>> headers, byte[] body) {
+        this(status, headers, body, null);
+    }
+
+    /**
+     * A response whose body streams from elsewhere (what {@link Request#forwardToOrigin()} completes with). Its
+     * status and headers may be changed with the {@code with...} methods; its body passes through unread.
+     */
+    public static Response streamed(int status, List<Map.Entry<String, String>> headers, Streamed body) {
+        for (Map.Entry<String, String> header : headers) {
+            checkHeader(header.getKey(), header.getValue());
+        }
+        return new Response(status, List.copyOf(headers), NO_BODY, java.util.Objects.requireNonNull(body));
     }
 
     /** A response with a status and no body. */
@@ -56,7 +80,14 @@ public final class Response {
         List<Map.Entry<String, String>> copy = new ArrayList<>(headers.size() + 1);
         copy.addAll(headers);
         copy.add(Map.entry(name, value));
-        return new Response(status, Collections.unmodifiableList(copy), body);
+        return new Response(status, Collections.unmodifiableList(copy), body, streamed);
+    }
+
+    /** Removes every line of a header (the name is case-insensitive). */
+    public Response withoutHeader(String name) {
+        List<Map.Entry<String, String>> copy = new ArrayList<>(headers);
+        copy.removeIf(header -> header.getKey().equalsIgnoreCase(name));
+        return new Response(status, Collections.unmodifiableList(copy), body, streamed);
     }
 
     private static void checkHeader(String name, String value) {
@@ -87,11 +118,22 @@ public final class Response {
     }
 
     public Response withStatus(int newStatus) {
-        return new Response(newStatus, headers, body);
+        return new Response(newStatus, headers, body, streamed);
     }
 
+    /** A copy with this text as its body (in place of a streamed one, which is then let go). */
     public Response withBody(String text) {
-        return new Response(status, headers, text.getBytes(StandardCharsets.UTF_8));
+        List<Map.Entry<String, String>> kept = new ArrayList<>(headers);
+        if (streamed != null) {
+            // The streamed body's length and encoding were the origin's, not this text's.
+            kept.removeIf(h -> h.getKey().equalsIgnoreCase("Content-Length") || h.getKey().equalsIgnoreCase("Content-Encoding"));
+        }
+        return new Response(status, Collections.unmodifiableList(kept), text.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    /** The body that streams through this response, or {@code null} for a body held here. */
+    public Streamed streamedBody() {
+        return streamed;
     }
 
     public int status() {
@@ -103,18 +145,30 @@ public final class Response {
         return headers;
     }
 
-    /** A copy of the body. */
+    /**
+     * A copy of the body.
+     *
+     * @throws IllegalStateException for a body that streams through ({@link #streamedBody()}), which is not here
+     */
     public byte[] body() {
-        return body.clone();
+        return held().clone();
     }
 
-    /** The body decoded as UTF-8. */
+    /** The body decoded as UTF-8; throws as {@link #body()} does. */
     public String bodyText() {
-        return new String(body, StandardCharsets.UTF_8);
+        return new String(held(), StandardCharsets.UTF_8);
+    }
+
+    private byte[] held() {
+        if (streamed != null) {
+            throw new IllegalStateException("This response's body streams from the origin to the client and is not "
+                    + "held here: change its status and headers, or replace it with withBody().");
+        }
+        return body;
     }
 
     @Override
     public String toString() {
-        return "Response[" + status + ", " + body.length + " bytes]";
+        return "Response[" + status + ", " + (streamed != null ? "streamed" : body.length + " bytes") + "]";
     }
 }

@@ -10,7 +10,10 @@ import org.jboss.logging.Logger;
 import dev.edgesocket.zone.OriginSettings;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import dev.edgesocket.api.Response;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.Pipe;
 import io.vertx.core.http.HttpVersion;
@@ -58,85 +61,169 @@ public class HttpProxy {
         }
     }
 
-    /** Proxies one request of {@code zone} to {@code origin}; runs on the request's event loop. */
+    /** A Pull Zone's request: proxied to {@code origin} as it came, the answer written to the client. */
     public void forward(RoutingContext rc, Zone zone, OriginSettings origin) {
-        HttpServerRequest in = rc.request();
+        exchange(OriginCall.of(rc.request()), zone, origin).onComplete(done -> {
+            if (done.succeeded()) {
+                HttpServerResponse response = rc.response();
+                HttpClientResponse answer = done.result();
+                if (!response.closed() && !response.ended()) {
+                    head(answer, response);
+                }
+                new OriginBody(answer, meters.forZone(zone.name())).writeTo(rc.request(), response);
+            } else {
+                fail(rc, zone, origin, failure(done.cause(), origin));
+            }
+        });
+    }
+
+    /**
+     * A middleware script's request: sent to {@code origin}; completes, on the request's event loop, with the
+     * origin's response (its body {@linkplain OriginBody streamed}, paused until written or let go), or with 502/504
+     * and a sentence when the origin fails. Never fails.
+     */
+    public Future<Response> fetch(OriginCall call, Zone zone, OriginSettings origin) {
+        return exchange(call, zone, origin).map(answer -> {
+            io.vertx.core.MultiMap fields = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
+            HopByHop.copyEndToEnd(answer.headers(), fields);
+            HopByHop.addVia(fields, answer.version());
+            java.util.List<Map.Entry<String, String>> lines = new java.util.ArrayList<>();
+            for (Map.Entry<String, String> field : fields) {
+                lines.add(field);
+            }
+            return Response.streamed(answer.statusCode(), lines, new OriginBody(answer, meters.forZone(zone.name())));
+        }).otherwise(failure -> {
+            OriginFailure why = failure(failure, origin);
+            meters.forZone(zone.name()).failed(why.cause());
+            LOG.debugf("Zone '%s': %s %s -> %d: %s", zone.name(), call.method(), call.pathAndQuery(), why.status(),
+                    why.sentence());
+            return Response.text(why.status(), why.sentence() + "\n");
+        });
+    }
+
+    /** The response head of the origin, as the client gets it: status, end-to-end fields and our Via. */
+    private static void head(HttpClientResponse answer, HttpServerResponse response) {
+        response.setStatusCode(answer.statusCode());
+        if (answer.statusMessage() != null && !answer.statusMessage().isEmpty()) {
+            response.setStatusMessage(answer.statusMessage());
+        }
+        HopByHop.copyEndToEnd(answer.headers(), response.headers());
+        HopByHop.addVia(response.headers(), answer.version());
+    }
+
+    private static OriginFailure failure(Throwable failure, OriginSettings origin) {
+        return failure instanceof Failed failed ? failed.failure : OriginFailure.of(failure, origin);
+    }
+
+    /** A failure already classified (a timeout of ours). */
+    private static final class Failed extends RuntimeException {
+        final OriginFailure failure;
+
+        Failed(OriginFailure failure) {
+            super(failure.sentence(), null, false, false);
+            this.failure = failure;
+        }
+    }
+
+    /**
+     * Sends a call to the origin on a pooled connection; completes with the response, its head read and its body
+     * paused, or fails. Runs on the client request's event loop.
+     */
+    private Future<HttpClientResponse> exchange(OriginCall call, Zone zone, OriginSettings origin) {
+        Future<HttpClientResponse> first = attempt(call, zone, origin);
+        if (hasBody(call.in()) || !IDEMPOTENT.contains(call.method())) {
+            return first;
+        }
+        // A kept-alive connection the origin closed just as it was reused fails before any answer; a request that
+        // can be sent again safely (no body, idempotent) is, once, on another connection, as nginx does.
+        return first.recover(failure -> failure(failure, origin).cause() == OriginFailure.Cause.DROPPED
+                ? attempt(call, zone, origin) : Future.failedFuture(failure));
+    }
+
+    private static final java.util.Set<HttpMethod> IDEMPOTENT = java.util.Set.of(HttpMethod.GET, HttpMethod.HEAD,
+            HttpMethod.OPTIONS, HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
+
+    /** Whether a request has a body to send (a declared length above 0, chunks, or an HTTP/2 stream still open). */
+    static boolean hasBody(HttpServerRequest in) {
+        String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
+        boolean chunked = in.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true);
+        return length != null ? !length.equals("0") : chunked || in.version() == HttpVersion.HTTP_2 && !in.isEnded();
+    }
+
+    private Future<HttpClientResponse> attempt(OriginCall call, Zone zone, OriginSettings origin) {
+        HttpServerRequest in = call.in();
         in.pause(); // the body waits until the origin's connection is there
         OriginMeters.ForZone counted = meters.forZone(zone.name());
         long started = System.nanoTime();
         RequestOptions options = new RequestOptions()
-                .setMethod(in.method())
+                .setMethod(call.method())
                 .setHost(origin.host())
                 .setPort(origin.port())
                 .setSsl(origin.secure())
-                .setURI(origin.target(rawPathAndQuery(in)))
+                .setURI(origin.target(call.pathAndQuery()))
                 .setConnectTimeout(origin.connectTimeout().toMillis());
+        Promise<HttpClientResponse> answered = Promise.promise();
         clients.client(zone.name(), origin).request(options).onComplete(connected -> {
             if (connected.failed()) {
-                fail(rc, zone, origin, OriginFailure.of(connected.cause(), origin));
+                answered.fail(connected.cause());
                 return;
             }
             counted.connected(started);
-            send(rc, zone, origin, connected.result());
+            HttpClientRequest out = connected.result();
+            HopByHop.copyEndToEnd(call.headers(), out.headers());
+            String clientHost = in.authority() == null ? "" : in.authority().toString();
+            if (origin.forwardHostHeader() && !clientHost.isEmpty()) {
+                out.authority(HostAndPort.parseAuthority(clientHost, in.isSSL() ? 443 : 80));
+            } else {
+                out.authority(HostAndPort.create(origin.host(), origin.port()));
+            }
+            Forwarded.add(in, out.headers());
+            HopByHop.addVia(out.headers(), in.version());
+            new Exchange(in, origin, out, answered).start();
         });
-    }
-
-    private void send(RoutingContext rc, Zone zone, OriginSettings origin, HttpClientRequest out) {
-        HttpServerRequest in = rc.request();
-        HopByHop.copyEndToEnd(in.headers(), out.headers());
-        String clientHost = in.authority() == null ? "" : in.authority().toString();
-        if (origin.forwardHostHeader() && !clientHost.isEmpty()) {
-            out.authority(HostAndPort.parseAuthority(clientHost, in.isSSL() ? 443 : 80));
-        } else {
-            out.authority(HostAndPort.create(origin.host(), origin.port()));
-        }
-        Forwarded.add(in, out.headers());
-        HopByHop.addVia(out.headers(), in.version());
-        new Exchange(rc, zone, origin, out).start();
+        return answered.future();
     }
 
     /**
-     * One request on its way to the origin and back. It lives on the request's event loop: the timer, the response
-     * and the failures all run there, so its fields need no locking.
+     * One request on its way to the origin until its response head. It lives on the request's event loop: the timer,
+     * the response and the failures all run there, so its fields need no locking.
      */
     private final class Exchange {
-        private final RoutingContext rc;
-        private final Zone zone;
+        private final HttpServerRequest in;
         private final OriginSettings origin;
         private final HttpClientRequest out;
+        private final Promise<HttpClientResponse> answered;
         private Pipe<Buffer> upload;
         private boolean settled; // the response head came, or the exchange failed
         private long timer = -1;
 
-        Exchange(RoutingContext rc, Zone zone, OriginSettings origin, HttpClientRequest out) {
-            this.rc = rc;
-            this.zone = zone;
+        Exchange(HttpServerRequest in, OriginSettings origin, HttpClientRequest out, Promise<HttpClientResponse> answered) {
+            this.in = in;
             this.origin = origin;
             this.out = out;
+            this.answered = answered;
         }
 
         void start() {
-            HttpServerRequest in = rc.request();
             out.exceptionHandler(ignored -> {
             }); // failures arrive through the futures below
-            rc.response().closeHandler(v -> abort()); // the client left: the origin's side goes too
-            out.response().onComplete(answered -> {
+            in.response().closeHandler(v -> abort()); // the client left: the origin's side goes too
+            out.response().onComplete(head -> {
                 if (settled) {
                     return;
                 }
                 settled = true;
                 cancelTimer();
-                if (answered.failed()) {
+                if (head.failed()) {
                     abort();
-                    fail(rc, zone, origin, OriginFailure.of(answered.cause(), origin));
+                    answered.tryFail(head.cause());
                     return;
                 }
-                relayResponse(rc, zone, origin, answered.result());
+                head.result().pause(); // until it is written, or let go
+                answered.tryComplete(head.result());
             });
             String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
-            boolean chunked = in.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true);
-            boolean body = length != null ? !length.equals("0") : chunked || in.version() == HttpVersion.HTTP_2 && !in.isEnded();
-            if (!body) {
+            if (!hasBody(in)) {
                 if (!in.isEnded()) {
                     in.resume(); // nothing to read, but the request must end for its connection to go on
                 }
@@ -172,8 +259,8 @@ public class HttpProxy {
                 if (!settled) {
                     settled = true;
                     abort();
-                    fail(rc, zone, origin, OriginFailure.timeout("The origin " + origin.url() + " did not answer within "
-                            + origin.responseTimeout().toMillis() + " ms."));
+                    answered.tryFail(new Failed(OriginFailure.timeout("The origin " + origin.url()
+                            + " did not answer within " + origin.responseTimeout().toMillis() + " ms.")));
                 }
             });
         }
@@ -194,36 +281,6 @@ public class HttpProxy {
             }
             out.reset();
         }
-    }
-
-    private void relayResponse(RoutingContext rc, Zone zone, OriginSettings origin, HttpClientResponse answer) {
-        HttpServerResponse response = rc.response();
-        if (response.closed() || response.ended()) {
-            answer.request().reset();
-            return;
-        }
-        response.setStatusCode(answer.statusCode());
-        if (answer.statusMessage() != null && !answer.statusMessage().isEmpty()) {
-            response.setStatusMessage(answer.statusMessage());
-        }
-        HopByHop.copyEndToEnd(answer.headers(), response.headers());
-        HopByHop.addVia(response.headers(), answer.version());
-        boolean bodyless = rc.request().method() == HttpMethod.HEAD || answer.statusCode() == 204
-                || answer.statusCode() == 304 || answer.statusCode() < 200;
-        if (!bodyless && answer.getHeader(HttpHeaders.CONTENT_LENGTH) == null
-                && rc.request().version() != HttpVersion.HTTP_2) {
-            response.setChunked(true);
-        }
-        answer.pipeTo(response).onFailure(failure -> {
-            if (response.closed()) {
-                return; // the client left: nothing the origin did
-            }
-            // The head is out: all the client can learn now is that the body ended early.
-            meters.forZone(zone.name()).failed(OriginFailure.Cause.DROPPED);
-            LOG.debugf("The response of the origin %s to %s %s broke off: %s", origin.url(), rc.request().method(),
-                    rc.request().path(), failure.getMessage());
-            response.reset();
-        });
     }
 
     private void fail(RoutingContext rc, Zone zone, OriginSettings origin, OriginFailure failure) {
@@ -249,14 +306,9 @@ public class HttpProxy {
     }
 
     /** The request target as the client sent it (raw, not decoded): path and query. */
-    static String rawPathAndQuery(HttpServerRequest in) {
+    public static String rawPathAndQuery(HttpServerRequest in) {
         String path = in.path() == null || in.path().isEmpty() ? "/" : in.path();
         return in.query() == null ? path : path + "?" + in.query();
     }
 
-    /** Read by tests and /api/stats: a zone's counts. */
-    public Map<String, Long> counts(String zone) {
-        OriginMeters.ForZone counted = meters.forZone(zone);
-        return Map.of("connects", counted.connects(), "failures", counted.failures());
-    }
 }

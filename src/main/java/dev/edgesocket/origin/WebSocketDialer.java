@@ -31,12 +31,31 @@ public class WebSocketDialer {
     public sealed interface Dialed {
     }
 
-    /** The origin accepted: its socket (paused until the relay starts) and the subprotocol it chose, or "". */
-    public record Connected(WebSocket socket, String protocol) implements Dialed {
+    /**
+     * The origin accepted: its socket (paused until the relay starts) and the subprotocol it chose, or "". As a
+     * middleware script's 101 response, it is that response's body.
+     */
+    public record Connected(WebSocket socket, String protocol) implements Dialed, dev.edgesocket.api.Response.Streamed {
     }
 
     /** The origin answered something else than 101: the client gets it unchanged. */
     public record Refused(int status, MultiMap headers, Buffer body) implements Dialed {
+
+        /** The origin's answer as a script's response: status, end-to-end fields (and our Via), body. */
+        public dev.edgesocket.api.Response toResponse(io.vertx.core.http.HttpVersion version) {
+            MultiMap fields = MultiMap.caseInsensitiveMultiMap();
+            HopByHop.copyEndToEnd(headers, fields);
+            HopByHop.addVia(fields, version);
+            String type = fields.get("Content-Type");
+            dev.edgesocket.api.Response response = dev.edgesocket.api.Response.bytes(status,
+                    body == null ? new byte[0] : body.getBytes(), type == null ? "application/octet-stream" : type);
+            for (java.util.Map.Entry<String, String> field : fields) {
+                if (!field.getKey().equalsIgnoreCase("Content-Type") && !field.getKey().equalsIgnoreCase("Content-Length")) {
+                    response = response.withHeader(field.getKey(), field.getValue());
+                }
+            }
+            return response;
+        }
 
         /** Answers the client with the origin's status, end-to-end fields (and our Via) and body. */
         public void writeTo(io.vertx.core.http.HttpServerResponse response, io.vertx.core.http.HttpVersion version) {
@@ -68,19 +87,20 @@ public class WebSocketDialer {
      * Dials the origin for an upgrade request on its event loop; the future completes there. {@code protocols} are
      * the client's offers, {@code maxMessageSize} the zone's bound for the origin's messages.
      */
-    public Future<Dialed> dial(HttpServerRequest in, Zone zone, OriginSettings origin, List<String> protocols,
+    public Future<Dialed> dial(OriginCall call, Zone zone, OriginSettings origin, List<String> protocols,
             int maxMessageSize) {
+        HttpServerRequest in = call.in();
         OriginMeters.ForZone counted = meters.forZone(zone.name());
         long started = System.nanoTime();
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setHost(origin.host()).setPort(origin.port()).setSsl(origin.secure())
-                .setURI(origin.target(HttpProxy.rawPathAndQuery(in)))
+                .setURI(origin.target(call.pathAndQuery()))
                 .setConnectTimeout(origin.connectTimeout().toMillis())
                 .setTimeout(origin.responseTimeout().toMillis())
                 .setSubProtocols(protocols.isEmpty() ? null : protocols)
                 .setAllowOriginHeader(false);
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        HopByHop.copyEndToEnd(in.headers(), headers);
+        HopByHop.copyEndToEnd(call.headers(), headers);
         // The handshake's own fields are the client's to the origin, made anew by Vert.x; compression is ours.
         for (String own : List.of("Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Protocol",
                 "Sec-WebSocket-Extensions", "Sec-WebSocket-Accept", "Content-Length")) {

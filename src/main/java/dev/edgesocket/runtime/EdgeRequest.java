@@ -14,6 +14,10 @@ import dev.edgesocket.api.Response;
 import dev.edgesocket.api.UpgradeOptions;
 import dev.edgesocket.api.WebSocketUpgrade;
 import dev.edgesocket.zone.Place;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneSettings;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -40,13 +44,34 @@ final class EdgeRequest implements Request {
     private final Zone zone;
     private final ZoneSettings settings;
     private final SocketRuntime runtime;
+    private final Exchange exchange;
     private Map<String, List<String>> queryParams;
-    // The zone place an upgrade request took before the script ran, until it goes back or to the socket.
-    private final Place place;
-    private WebSocketUpgrade upgrade;
 
-    private EdgeRequest(RoutingContext rc, Zone zone, SocketRuntime runtime, Place place) {
-        this.place = place;
+    /**
+     * What every copy of one request ({@link #withHeader}) shares: the client's request and its event loop, the zone
+     * place an upgrade request took before the script ran (until it goes back or to the socket), the upgrade, and
+     * what was forwarded to the origin.
+     */
+    static final class Exchange {
+        final RoutingContext rc;
+        final Context context;
+        final Place place;
+        final OriginForwarding origins;
+        WebSocketUpgrade upgrade;
+        boolean forwarded;
+        boolean ended; // answered or given up: what comes from the origin later is let go at once
+        final List<Response.Streamed> fromOrigin = new ArrayList<>(1);
+
+        Exchange(RoutingContext rc, Context context, Place place, OriginForwarding origins) {
+            this.rc = rc;
+            this.context = context;
+            this.place = place;
+            this.origins = origins;
+        }
+    }
+
+    private EdgeRequest(RoutingContext rc, Zone zone, SocketRuntime runtime, Exchange exchange) {
+        this.exchange = exchange;
         HttpServerRequest request = rc.request();
         this.method = request.method().name();
         this.url = request.absoluteURI();
@@ -66,20 +91,43 @@ final class EdgeRequest implements Request {
         this.runtime = runtime;
     }
 
+    /** A copy with other headers, sharing the exchange. */
+    private EdgeRequest(EdgeRequest from, Map<String, List<String>> headers) {
+        this.exchange = from.exchange;
+        this.method = from.method;
+        this.url = from.url;
+        this.secure = from.secure;
+        this.host = from.host;
+        this.path = from.path;
+        this.query = from.query;
+        this.http11 = from.http11;
+        this.remoteAddress = from.remoteAddress;
+        this.headers = headers;
+        this.protocols = parseProtocols(headers(HEADER_PROTOCOL));
+        this.zone = from.zone;
+        this.settings = from.settings;
+        this.runtime = from.runtime;
+    }
+
     private static final String HEADER_PROTOCOL = "Sec-WebSocket-Protocol";
 
-    static EdgeRequest from(RoutingContext rc, Zone zone, SocketRuntime runtime, Place place) {
-        return new EdgeRequest(rc, zone, runtime, place);
+    /** The request of {@code rc}, taken on its event loop; {@code origins} forwards it in a zone with an origin. */
+    static EdgeRequest from(RoutingContext rc, Zone zone, SocketRuntime runtime, Place place, OriginForwarding origins) {
+        return new EdgeRequest(rc, zone, runtime, new Exchange(rc, Vertx.currentContext(), place, origins));
+    }
+
+    Exchange exchange() {
+        return exchange;
     }
 
     /** Gives back the zone place this request took, if it still holds it; true when it did. */
     boolean releasePlaceIfHeld() {
-        return place.release();
+        return exchange.place.release();
     }
 
     /** The approved socket takes over the zone place; it gives it back when it closes. */
     void handPlaceTo(EdgeWebSocket socket) {
-        socket.holdPlace(place.transfer());
+        socket.holdPlace(exchange.place.transfer());
     }
 
     private static List<String> parseProtocols(List<String> headerValues) {
@@ -167,10 +215,20 @@ final class EdgeRequest implements Request {
     }
 
     @Override
-    public synchronized WebSocketUpgrade upgradeWebSocket(UpgradeOptions options) {
-        if (upgrade != null) {
-            throw new IllegalStateException("upgradeWebSocket() was already called for this request.");
+    public WebSocketUpgrade upgradeWebSocket(UpgradeOptions options) {
+        synchronized (exchange) {
+            if (exchange.upgrade != null) {
+                throw new IllegalStateException("upgradeWebSocket() was already called for this request.");
+            }
+            if (exchange.forwarded) {
+                throw new IllegalStateException("This request was forwarded to the origin; return the origin's "
+                        + "response to upgrade it.");
+            }
+            return upgradeHere(options);
         }
+    }
+
+    private WebSocketUpgrade upgradeHere(UpgradeOptions options) {
         UpgradeOptions opts = options == null ? UpgradeOptions.defaults() : options;
         HandshakeCheck.check(this);
         String protocol = SubprotocolNegotiation.choose(opts.protocol(), protocols, settings.subprotocols(), zone.name());
@@ -179,8 +237,8 @@ final class EdgeRequest implements Request {
                 ? PerMessageDeflate.negotiate(headers(PerMessageDeflate.HEADER)) : null;
         EdgeWebSocket socket = runtime.newSocket(zone, settings, webSocketUrl(), webSocketOrigin(), protocol,
                 idleTimeout, deflate, remoteAddress);
-        upgrade = new WebSocketUpgrade(Response.status(101), socket);
-        return upgrade;
+        exchange.upgrade = new WebSocketUpgrade(Response.status(101), socket);
+        return exchange.upgrade;
     }
 
     /**
@@ -188,18 +246,59 @@ final class EdgeRequest implements Request {
      * settings and compression, the origin's choice of subprotocol. The handshake was checked before the origin
      * was dialed ({@link HandshakeCheck#check}).
      */
-    synchronized EdgeWebSocket upgradeForOrigin(String protocol) {
+    EdgeWebSocket upgradeForOrigin(String protocol) {
         PerMessageDeflate.Agreement deflate = settings.compression()
                 ? PerMessageDeflate.negotiate(headers(PerMessageDeflate.HEADER)) : null;
         EdgeWebSocket socket = runtime.newSocket(zone, settings, webSocketUrl(), webSocketOrigin(), protocol,
                 settings.idleTimeout(), deflate, remoteAddress);
-        upgrade = new WebSocketUpgrade(Response.status(101), socket);
+        synchronized (exchange) {
+            exchange.upgrade = new WebSocketUpgrade(Response.status(101), socket);
+        }
         return socket;
     }
 
-    /** The upgrade the script asked for, or {@code null}. */
-    synchronized WebSocketUpgrade upgrade() {
-        return upgrade;
+    /** The upgrade the script asked for (or a Pull Zone's), or {@code null}. */
+    WebSocketUpgrade upgrade() {
+        synchronized (exchange) {
+            return exchange.upgrade;
+        }
+    }
+
+    @Override
+    public Request withHeader(String name, String value) {
+        Response.status(200).withHeader(name, value); // the same rules as a response's headers
+        Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        copy.putAll(headers);
+        copy.put(name, List.of(value));
+        return new EdgeRequest(this, Collections.unmodifiableMap(copy));
+    }
+
+    @Override
+    public Request withoutHeader(String name) {
+        Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        copy.putAll(headers);
+        copy.remove(name);
+        return new EdgeRequest(this, Collections.unmodifiableMap(copy));
+    }
+
+    @Override
+    public CompletionStage<Response> forwardToOrigin() {
+        synchronized (exchange) {
+            if (zone.origin() == null || exchange.origins == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("Zone '" + zone.name() + "' has no "
+                        + "origin to forward to: set edgesocket.zones.\"" + zone.name() + "\".origin.url."));
+            }
+            if (exchange.forwarded) {
+                return CompletableFuture.failedFuture(new IllegalStateException(
+                        "This request was already forwarded to the origin; a request is forwarded once."));
+            }
+            if (exchange.upgrade != null) {
+                return CompletableFuture.failedFuture(new IllegalStateException(
+                        "upgradeWebSocket() was called for this request; it cannot also go to the origin."));
+            }
+            exchange.forwarded = true;
+        }
+        return exchange.origins.forward(this, zone.origin());
     }
 
     /** What a browser reports as a message's origin: the socket URL's scheme and authority. */

@@ -3,6 +3,7 @@ package dev.edgesocket.runtime;
 import java.util.Map;
 
 import dev.edgesocket.api.Response;
+import dev.edgesocket.origin.OriginBody;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -24,6 +25,10 @@ final class HttpResponses {
             out.setStatusCode(response.status());
             for (Map.Entry<String, String> header : response.headers()) {
                 out.headers().add(header.getKey(), header.getValue());
+            }
+            if (response.streamedBody() instanceof OriginBody body) {
+                body.writeTo(rc.request(), out); // the origin's body, as it comes
+                return;
             }
             out.end(Buffer.buffer(response.body()));
         } catch (RuntimeException e) {

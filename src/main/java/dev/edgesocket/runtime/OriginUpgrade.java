@@ -7,18 +7,16 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import dev.edgesocket.api.WebSocketUpgradeException;
-import dev.edgesocket.origin.OriginMeters;
+import dev.edgesocket.origin.OriginCall;
 import dev.edgesocket.origin.WebSocketDialer;
 import dev.edgesocket.origin.WebSocketDialer.Connected;
 import dev.edgesocket.origin.WebSocketDialer.Dialed;
 import dev.edgesocket.origin.WebSocketDialer.Failed;
 import dev.edgesocket.origin.WebSocketDialer.Refused;
-import dev.edgesocket.origin.WebSocketRelay;
 import dev.edgesocket.zone.OriginSettings;
 import dev.edgesocket.zone.Place;
 import dev.edgesocket.zone.UpgradeOutcome;
 import dev.edgesocket.zone.Zone;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -32,19 +30,17 @@ class OriginUpgrade {
 
     private final SocketRuntime runtime;
     private final WebSocketDialer dialer;
-    private final OriginMeters meters;
-    private final Vertx vertx;
+    private final OriginForwarding forwarding;
 
     @Inject
-    OriginUpgrade(SocketRuntime runtime, WebSocketDialer dialer, OriginMeters meters, Vertx vertx) {
+    OriginUpgrade(SocketRuntime runtime, WebSocketDialer dialer, OriginForwarding forwarding) {
         this.runtime = runtime;
         this.dialer = dialer;
-        this.meters = meters;
-        this.vertx = vertx;
+        this.forwarding = forwarding;
     }
 
     void run(RoutingContext rc, Zone zone, OriginSettings origin, Place place) {
-        EdgeRequest request = EdgeRequest.from(rc, zone, runtime, place);
+        EdgeRequest request = EdgeRequest.from(rc, zone, runtime, place, null);
         try {
             HandshakeCheck.check(request);
         } catch (WebSocketUpgradeException e) {
@@ -53,7 +49,7 @@ class OriginUpgrade {
             HttpResponses.sentence(rc, e.status(), e.getMessage(), e.headers());
             return;
         }
-        dialer.dial(rc.request(), zone, origin, request.protocols(),
+        dialer.dial(OriginCall.of(rc.request()), zone, origin, request.protocols(),
                 (int) Math.min(Integer.MAX_VALUE, zone.settings().maxMessageSize()))
                 .onComplete(done -> answered(rc, request, origin, done.result()));
     }
@@ -81,9 +77,7 @@ class OriginUpgrade {
                 HttpResponses.sentence(rc, failed.status(), failed.sentence(), Map.of());
             }
             case Connected connected -> {
-                EdgeWebSocket socket = request.upgradeForOrigin(connected.protocol());
-                WebSocketRelay.join(socket, new RelayReads(socket), connected.socket(), vertx,
-                        zone.settings().idleTimeout(), meters.forZone(zone.name()), origin.url().toString());
+                EdgeWebSocket socket = forwarding.join(request, connected, origin);
                 request.handPlaceTo(socket);
                 JakartaHandOff.approve(rc, socket, List.of());
             }

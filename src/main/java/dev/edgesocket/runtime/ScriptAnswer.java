@@ -7,6 +7,8 @@ import java.util.concurrent.CompletionException;
 import org.jboss.logging.Logger;
 
 import dev.edgesocket.api.Response;
+import dev.edgesocket.origin.OriginBody;
+import dev.edgesocket.origin.WebSocketDialer.Connected;
 import dev.edgesocket.api.WebSocketUpgrade;
 import dev.edgesocket.api.WebSocketUpgradeException;
 import dev.edgesocket.zone.UpgradeOutcome;
@@ -35,6 +37,18 @@ record ScriptAnswer(Response response, Throwable failure) {
      */
     void deliver(RoutingContext rc, EdgeRequest request) {
         Zone zone = request.zone();
+        // What came from the origin and is not what the script answered with is let go now.
+        Response.Streamed streamed = response == null ? null : response.streamedBody();
+        boolean originSocket = streamed instanceof Connected && response.status() == 101;
+        boolean originBody = streamed instanceof OriginBody && response.status() != 101;
+        OriginForwarding.letGo(request.exchange(), originSocket || originBody ? streamed : null);
+        if (originSocket && request.exchange().origins != null) {
+            // A middleware script returned the origin's 101: the client's socket joins the origin's.
+            EdgeWebSocket socket = request.exchange().origins.join(request, (Connected) streamed, zone.origin());
+            request.handPlaceTo(socket);
+            JakartaHandOff.approve(rc, socket, response.headers());
+            return;
+        }
         WebSocketUpgrade upgrade = request.upgrade();
         if (upgrade != null && response != null && response.status() == 101) {
             // Response is immutable, so withHeader returns a copy: the headers it added go into the handshake's 101.
@@ -63,6 +77,13 @@ record ScriptAnswer(Response response, Throwable failure) {
             HttpResponses.sentence(rc, 500, "The zone's script returned no response.", Map.of());
             return;
         }
+        if (streamed != null && !originBody && response.status() != 101) {
+            LOG.errorf("The script of zone '%s' answered %s %s with the origin's WebSocket handshake under status %d; "
+                    + "return it as it is to upgrade", zone.name(), request.method(), request.path(), response.status());
+            HttpResponses.sentence(rc, 500, "The zone's script changed the status of the origin's WebSocket answer.",
+                    Map.of());
+            return;
+        }
         if (response.status() == 101) {
             LOG.errorf("The script of zone '%s' answered %s %s with a 101 of its own; only the response of "
                     + "upgradeWebSocket() switches protocols", zone.name(), request.method(), request.path());
@@ -77,6 +98,7 @@ record ScriptAnswer(Response response, Throwable failure) {
      * under {@code counted} when the request held one (null: not counted, the client is gone).
      */
     static void abandon(EdgeRequest request, UpgradeOutcome counted) {
+        OriginForwarding.letGo(request.exchange(), null);
         WebSocketUpgrade upgrade = request.upgrade();
         if (upgrade != null) {
             ((EdgeWebSocket) upgrade.socket()).neverOpened();

@@ -31,17 +31,23 @@ class ScriptCall {
     private static final Logger LOG = Logger.getLogger(ScriptCall.class);
 
     private final SocketRuntime runtime;
+    private final OriginForwarding origins;
     private final long maxResponseMillis;
 
     @Inject
-    ScriptCall(SocketRuntime runtime, EdgesocketConfig config) {
+    ScriptCall(SocketRuntime runtime, OriginForwarding origins, EdgesocketConfig config) {
         this.runtime = runtime;
+        this.origins = origins;
         this.maxResponseMillis = Math.max(1, config.maxResponseTime().toMillis());
     }
 
     /** Runs the script on the event loop; {@code place} is the zone place an upgrade request took for it. */
     void run(RoutingContext rc, Zone zone, Place place) {
-        EdgeRequest request = EdgeRequest.from(rc, zone, runtime, place);
+        if (zone.origin() != null) {
+            // A middleware script may forward the request: its body waits for that (or is dropped when answered).
+            rc.request().pause();
+        }
+        EdgeRequest request = EdgeRequest.from(rc, zone, runtime, place, origins);
         Context context = Vertx.currentContext();
         if (zone.dispatch() == Dispatch.EVENT_LOOP) {
             serve(rc, request, context, false);
