@@ -110,9 +110,15 @@ final class Natives {
         static final String FIRE_TIMER = "fireTimer";
         /** {@code channelEvent(channel, data)}: raises a BroadcastChannel's message event. */
         static final String CHANNEL_EVENT = "channelEvent";
+        /**
+         * {@code originAnswer(pending, response, status, headerLines, text)}: settles a middleware's request to the
+         * origin; {@code text} is the body the server holds (null when it streams), or without a response why not.
+         */
+        static final String ORIGIN_ANSWER = "originAnswer";
         /** {@code caught.e}: the last exception a callback caught (the watchdog's interrupt, for its frames). */
         static final String CAUGHT = "caught";
-        static final List<String> FUNCTIONS = List.of(RUN_MODULE, SERVE_ENTRY, SOCKET_EVENT, FIRE_TIMER, CHANNEL_EVENT);
+        static final List<String> FUNCTIONS = List.of(RUN_MODULE, SERVE_ENTRY, SOCKET_EVENT, FIRE_TIMER, CHANNEL_EVENT,
+                ORIGIN_ANSWER);
 
         Value runModule() {
             return namespace.getMember(RUN_MODULE);
@@ -132,6 +138,10 @@ final class Natives {
 
         Value channelEvent() {
             return namespace.getMember(CHANNEL_EVENT);
+        }
+
+        Value originAnswer() {
+            return namespace.getMember(ORIGIN_ANSWER);
         }
 
         Value caught() {
@@ -186,6 +196,9 @@ final class Natives {
         action("op_request_respond", a -> requests.respond(a.handle(0, RequestBridge.Exchange.class), a.js(1)));
         action("op_request_fail", a -> requests.fail(a.handle(0, RequestBridge.Exchange.class), a.js(1),
                 a.string(2)));
+        // A middleware's request to the zone's origin (80-sdk.js): settled later through Entries.ORIGIN_ANSWER.
+        value("op_origin_fetch", a -> requests.forward(a.handle(0, RequestBridge.Exchange.class), a.string(1),
+                a.string(2), a.js(3), a.js(4)));
 
         // WebSocket (60-websocket.js)
         value("op_ws_protocol", a -> a.handle(0, WebSocket.class).protocol());

@@ -45,7 +45,7 @@ final class Realm implements AutoCloseable {
         this.callbacks = new Callbacks(script.zone(), context, errors, entries, loader.maxCallbackMillis());
         this.timers = new Timers(loop, callbacks, entries);
         this.channels = new ChannelBridge(loop, callbacks, entries, loader::channels);
-        this.requests = new RequestBridge(callbacks, errors, entries);
+        this.requests = new RequestBridge(loop, callbacks, errors, entries);
         Natives natives = new Natives(new ScriptConsole(script.zone(), callbacks, errors), callbacks, timers, requests,
                 new SocketBridge(loop, callbacks, entries), channels, loader.random());
         loader.runtime().evaluate(context, natives, namespace);
@@ -61,7 +61,7 @@ final class Realm implements AutoCloseable {
         }
         if (!served) {
             throw new IllegalStateException("The script " + script.name() + " of zone '" + script.zone()
-                    + "' never calls BunnySDK.net.http.serve(handler), so it cannot answer requests.");
+                    + "' never calls BunnySDK.net.http.serve(handler) or servePullZone(), so it cannot answer requests.");
         }
     }
 

@@ -1,8 +1,12 @@
 package dev.edgesocket.js;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import org.graalvm.polyglot.Value;
@@ -13,6 +17,7 @@ import dev.edgesocket.api.Response;
 import dev.edgesocket.api.UpgradeOptions;
 import dev.edgesocket.api.WebSocket;
 import dev.edgesocket.api.WebSocketUpgrade;
+import io.netty.channel.EventLoop;
 
 /**
  * The Java half of the handler's {@code Request} and of the {@code Response} it settles to: runs the handler for
@@ -51,11 +56,14 @@ final class RequestBridge {
         }
     }
 
+    /** {@code null} for the context that checks the script at start: it answers no request. */
+    private final EventLoop loop;
     private final Callbacks callbacks;
     private final ScriptErrors errors;
     private final Natives.Entries entries;
 
-    RequestBridge(Callbacks callbacks, ScriptErrors errors, Natives.Entries entries) {
+    RequestBridge(EventLoop loop, Callbacks callbacks, ScriptErrors errors, Natives.Entries entries) {
+        this.loop = loop;
         this.callbacks = callbacks;
         this.errors = errors;
         this.entries = entries;
@@ -103,6 +111,70 @@ final class RequestBridge {
         return exchange.upgrade.socket();
     }
 
+    /**
+     * A middleware sends the request it was given (its headers as {@code headerLines}, {@code [name, value]} pairs
+     * as the script's Headers hold them) to the zone's origin. The answer enters the context later, on the loop,
+     * through {@code rt.originAnswer(pending, ...)}: never in this turn, even when the stage fails at once.
+     * Returns null, or a sentence when the request cannot go as it is (the runtime throws it as a TypeError).
+     */
+    String forward(Exchange exchange, String method, String url, Value headerLines, Value pending) {
+        Request request = exchange.request;
+        // The Java API forwards the client's method and URL: a middleware may change the headers only.
+        if (!method.equals(request.method())) {
+            return "A request goes to the origin with the client's method (" + request.method() + "), not " + method
+                    + ": a middleware may change its headers only.";
+        }
+        if (!url.equals(request.url())) {
+            return "A request goes to the origin with the client's URL (" + request.url() + "), not " + url
+                    + ": a middleware may change its headers only.";
+        }
+        Map<String, String> wanted = new LinkedHashMap<>();
+        for (long i = 0; i < headerLines.getArraySize(); i++) {
+            Value line = headerLines.getArrayElement(i);
+            wanted.merge(line.getArrayElement(0).asString(), line.getArrayElement(1).asString(),
+                    (a, b) -> a + ", " + b);
+        }
+        Request changed = request;
+        for (String name : request.headers().keySet()) {
+            if (!wanted.containsKey(name.toLowerCase(Locale.ROOT))) {
+                changed = changed.withoutHeader(name);
+            }
+        }
+        for (Map.Entry<String, String> header : wanted.entrySet()) {
+            // Lines the script left as they were stay as the client sent them (several lines of a name included).
+            if (!header.getValue().equals(String.join(", ", request.headers(header.getKey())))) {
+                changed = changed.withHeader(header.getKey(), header.getValue());
+            }
+        }
+        CompletionStage<Response> answer;
+        try {
+            answer = changed.forwardToOrigin();
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        Value settle = entries.originAnswer();
+        answer.whenComplete((response, failure) -> loop.execute(() -> {
+            if (callbacks.closed()) {
+                return;
+            }
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                callbacks.enter(null, () -> settle.execute(pending, null, 0, null, String.valueOf(cause.getMessage())));
+                return;
+            }
+            List<Object> lines = new ArrayList<>();
+            for (Map.Entry<String, String> header : response.headers()) {
+                lines.add(ProxyArray.fromArray(header.getKey(), header.getValue()));
+            }
+            // A body held here (a refusal, a 502's sentence) goes as text; a streamed one stays behind the handle.
+            Object held = response.streamedBody() == null ? response.bodyText() : null;
+            callbacks.enter(null, () -> settle.execute(pending, response, response.status(), ProxyArray.fromList(lines),
+                    held));
+        }));
+        return null;
+    }
+
     /** The handler's promise resolved to a Response, in the runtime's plain shape. */
     void respond(Exchange exchange, Value response) {
         try {
@@ -132,7 +204,13 @@ final class RequestBridge {
         Value headers = r.getMember("headers");
         Response response;
         boolean binaryBody = false;
-        if (r.getMember("upgrade").asBoolean()) {
+        Value origin = r.getMember("origin");
+        Response fromOrigin = origin != null && origin.isHostObject() && origin.asHostObject() instanceof Response o
+                ? o : null;
+        if (fromOrigin != null) {
+            // The origin's answer, its status and headers as the script left them, its body streaming through.
+            response = Response.streamed(r.getMember("status").asInt(), List.of(), fromOrigin.streamedBody());
+        } else if (r.getMember("upgrade").asBoolean()) {
             if (upgrade == null) {
                 throw new JsScriptException("The handler returned an upgrade response of another request.");
             }
@@ -159,7 +237,9 @@ final class RequestBridge {
         for (long i = 0; i < headers.getArraySize(); i++) {
             Value line = headers.getArrayElement(i);
             String name = line.getArrayElement(0).asString();
-            if (!(binaryBody && name.equals("content-type"))) {
+            // Vert.x counts a held body itself: a length copied from the origin's headers would be wrong.
+            boolean held = fromOrigin == null && !r.getMember("upgrade").asBoolean();
+            if (!(binaryBody && name.equals("content-type")) && !(held && name.equals("content-length"))) {
                 response = response.withHeader(name, line.getArrayElement(1).asString());
             }
         }

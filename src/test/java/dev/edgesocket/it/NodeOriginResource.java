@@ -20,7 +20,9 @@ public class NodeOriginResource implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException("The Node origin did not start", e);
         }
         return Map.of("edgesocket.zones.\"mw\".origin.url", origin.url("/base"),
-                "edgesocket.zones.\"mw-loop\".origin.url", origin.url("/base"));
+                "edgesocket.zones.\"mw-loop\".origin.url", origin.url("/base"),
+                "edgesocket.zones.\"js-mw\".origin.url", origin.url("/base"),
+                "edgesocket.zones.\"js-mw-v1\".origin.url", origin.url("/base"));
     }
 
     @Override

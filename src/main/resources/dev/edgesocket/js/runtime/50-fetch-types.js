@@ -10,7 +10,11 @@
   // A Response's body (null, a string or a Uint8Array) and, for an upgrade, its socket.
   const BODY = Symbol("Response.body");
   const UPGRADE = Symbol("Response.upgrade");
-  // A Request's state: the exchange handle (only for the request the server received), url, method, headers.
+  // For the origin's answer to a middleware's request: the server's Java Response, whose body streams from the
+  // origin to the client unread (RequestBridge keeps that body for whatever status and headers the script leaves).
+  const ORIGIN = Symbol("Response.origin");
+  // A Request's state: the exchange handle (only for the request the server received), the link (the exchange of
+  // the received request it was made from, by which it can go to the origin), url, method, headers.
   const REQUEST = Symbol("Request.state");
 
   // [name, value] pairs, sorted by name, set-cookie's values joined as get() joins them.
@@ -70,16 +74,18 @@
         bytes = body.toString();
         if (!this.headers.has("content-type")) this.headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
       } else bytes = rt.copyBytes(body);
-      rt.hidden(this, { [BODY]: bytes, [UPGRADE]: null });
+      rt.hidden(this, { [BODY]: bytes, [UPGRADE]: null, [ORIGIN]: null });
     }
     get ok() { return this.status >= 200 && this.status < 300; }
     get bodyUsed() { return false; }
     text() {
+      if (this[ORIGIN] !== null) return Promise.reject(unreadable());
       const body = this[BODY];
       return Promise.resolve(body === null ? "" : typeof body === "string" ? body : new TextDecoder().decode(body));
     }
     json() { return this.text().then(JSON.parse); }
     arrayBuffer() {
+      if (this[ORIGIN] !== null) return Promise.reject(unreadable());
       const body = this[BODY];
       return Promise.resolve(typeof body === "string" ? new TextEncoder().encode(body).buffer : body ? body.slice().buffer : new ArrayBuffer(0));
     }
@@ -91,23 +97,47 @@
     static error() { return new Response(null, { status: 500 }); }
   }
 
-  // What RequestBridge.respond reads: {upgrade, status, headers: [[name, value]...], body}; null for a non-Response.
+  function unreadable() {
+    return new TypeError("The body of the origin's response streams to the client and cannot be read by the script "
+      + "yet: change its status and headers, or answer with a new Response.");
+  }
+
+  // The origin's answer to a middleware's request (rt.originAnswer): its status and headers, and either the Java
+  // response whose body streams through (origin) or a body the server holds (held: a refusal's, a 502's sentence).
+  rt.originResponse = function originResponse(origin, status, headerLines, held) {
+    const response = Object.create(Response.prototype);
+    response.status = status;
+    response.statusText = "";
+    response.headers = new Headers(headerLines);
+    rt.hidden(response, { [BODY]: held === null || held === undefined ? null : held, [UPGRADE]: null,
+      [ORIGIN]: held === null || held === undefined ? origin : null });
+    return response;
+  };
+
+  // What RequestBridge.respond reads: {upgrade, origin, status, headers: [[name, value]...], body}; null for a
+  // non-Response.
   rt.toNativeResponse = function toNativeResponse(r) {
     if (!(r instanceof Response)) return null;
     let body = r[BODY];
     if (body !== null && typeof body !== "string") body = rt.bytesOf(body);
-    return { upgrade: r[UPGRADE] !== null, status: r.status, headers: lines(r.headers), body: body };
+    return { upgrade: r[UPGRADE] !== null, origin: r[ORIGIN], status: r.status, headers: lines(r.headers), body: body };
   };
 
   class Request {
     constructor(input, init = {}) {
+      init = init || {};
       if (typeof input === "string" || input instanceof URL) {
-        rt.hidden(this, { [REQUEST]: { exchange: null, url: String(input), method: (init.method || "GET").toUpperCase(),
-          headers: new Headers(init.headers), headersInit: null } });
+        rt.hidden(this, { [REQUEST]: { exchange: null, link: null, url: String(input),
+          method: (init.method || "GET").toUpperCase(), headers: new Headers(init.headers), headersInit: null } });
       } else {
-        // Another request (or an object shaped like one): its url, method and headers.
-        rt.hidden(this, { [REQUEST]: { exchange: null, url: input.url, method: input.method, headers: null,
-          headersInit: input.headers } });
+        // Another request (or an object shaped like one): its url, method and headers, init's replacing them (the
+        // Fetch standard's order). Made from the request the server received, it keeps the link to it, so it can
+        // go to the origin in its place.
+        const from = input instanceof Request ? input[REQUEST] : null;
+        const link = from ? from.exchange || from.link : null;
+        rt.hidden(this, { [REQUEST]: { exchange: null, link, url: input.url,
+          method: init.method !== undefined ? String(init.method).toUpperCase() : input.method,
+          headers: new Headers(init.headers !== undefined ? init.headers : input.headers), headersInit: null } });
       }
     }
     get url() { return this[REQUEST].url; }
@@ -136,8 +166,18 @@
   // The request the server received: headerLines are [name, value] pairs, read into Headers when first asked.
   rt.incomingRequest = function incomingRequest(exchange, url, method, headerLines) {
     const request = Object.create(Request.prototype);
-    rt.hidden(request, { [REQUEST]: { exchange, url, method, headers: null, headersInit: headerLines } });
+    rt.hidden(request, { [REQUEST]: { exchange, link: null, url, method, headers: null, headersInit: headerLines } });
     return request;
+  };
+
+  // What goes to the origin for a middleware's request: the exchange of the received request it stands for, its
+  // method, URL and header lines; null for a request made from a URL.
+  rt.forwardable = function forwardable(request) {
+    if (!(request instanceof Request)) return null;
+    const s = request[REQUEST];
+    const exchange = s.exchange || s.link;
+    if (!exchange) return null;
+    return { exchange, method: s.method, url: s.url, headers: lines(request.headers) };
   };
 
   rt.hidden(globalThis, { Headers, Response, Request });
