@@ -12,6 +12,9 @@ BunnySDK.net.http.servePullZone({ url: "http://127.0.0.1:9" })
     if (ctx.request.headers.has("upgrade") && !url.searchParams.has("token")) {
       return Promise.resolve(new Response("a token, please", { status: 401 }));
     }
+    if (url.pathname.endsWith("/method")) {
+      return Promise.resolve(new Request(ctx.request, { method: "PUT" })); // not expressible yet: refused
+    }
     const headers = new Headers(ctx.request.headers);
     headers.set("x-user", "js");
     headers.delete("cookie");

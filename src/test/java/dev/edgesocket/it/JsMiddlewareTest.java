@@ -100,6 +100,18 @@ class JsMiddlewareTest {
     }
 
     @Test
+    void whatCannotGoToTheOriginFailsTheRequestClearly() {
+        // A changed method is not forwarded as it was asked: the middleware's request fails (TypeError), 500.
+        dev.edgesocket.testing.UnexpectedErrors.expect("failed on GET /js-mw/method");
+        given().get("/js-mw/method").then().statusCode(500)
+                .body(equalTo("The zone's script failed; the server log has the details.\n"));
+        // servePullZone in a zone without origin.url: its url option is not used, so there is nowhere to go.
+        dev.edgesocket.testing.UnexpectedErrors.expect("failed on GET /js-mw-none/echo");
+        given().get("/js-mw-none/echo").then().statusCode(500)
+                .body(equalTo("The zone's script failed; the server log has the details.\n"));
+    }
+
+    @Test
     void middlewaresRegisteredTheWayTheSdkDoesOnBunnyWorkToo() throws Exception {
         String body = given().get("/js-mw-v1/echo").then().statusCode(200).header("X-Edge", "v1").extract().asString();
         assertEquals("v1", JSON.readTree(body).get("headers").get("x-user").asText());
