@@ -102,11 +102,11 @@ class JsMiddlewareTest {
     @Test
     void whatCannotGoToTheOriginFailsTheRequestClearly() {
         // A changed method is not forwarded as it was asked: the middleware's request fails (TypeError), 500.
-        dev.edgesocket.testing.UnexpectedErrors.expect("failed on GET /js-mw/method");
+        dev.edgesocket.testing.UnexpectedErrors.expect("the client's method (GET), not PUT: a middleware may change its headers only");
         given().get("/js-mw/method").then().statusCode(500)
                 .body(equalTo("The zone's script failed; the server log has the details.\n"));
         // servePullZone in a zone without origin.url: its url option is not used, so there is nowhere to go.
-        dev.edgesocket.testing.UnexpectedErrors.expect("failed on GET /js-mw-none/echo");
+        dev.edgesocket.testing.UnexpectedErrors.expect("Zone 'js-mw-none' has no origin to forward to");
         given().get("/js-mw-none/echo").then().statusCode(500)
                 .body(equalTo("The zone's script failed; the server log has the details.\n"));
     }
