@@ -23,7 +23,10 @@
 # origin.url the origin, -Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch (as compare.sh), log level WARN.
 # Knobs: ROUNDS=2 WARMUP=3 MEASURE=8 RATE=5000 FIXED_SECONDS=5 CONNECTIONS=100 IN_FLIGHT=4 SIZE=32
 #        HTTP_CONNECTIONS=50 HTTP_SECONDS=8 IDLE_CONNECTIONS=8000 PROXIES="nginx edgesocket" PROFILE=1 WARM=1
+#        (PROXIES may add edgesocket-1loop: edgesocket with one event loop, on PORT+3; its lines are in the raw
+#        output, not in the summary table)
 #        PROXY_CPU=0 CLIENT_CPU=1 PORT=18950 (origin; nginx PORT+1, edgesocket PORT+2) BUILD=1
+#        EDGESOCKET_OPTS= (more -D options for edgesocket's JVM); IDLE_CONNECTIONS=0 skips the memory part
 # Needs nginx and wrk (Debian packages nginx, wrk: installed with apt-get when root, else the apt-get line is
 # printed; without wrk the HTTP part is skipped). Holds /tmp/edgesocket-mvn.lock for the whole run, as attacks.sh.
 # Takes about 4 minutes with the default knobs, plus the build. Usage: bench/origins.sh
@@ -100,7 +103,7 @@ TMP=$(mktemp -d)
 HZ=$(getconf CLK_TCK)
 LOADGEN="taskset -c $CLIENT_CPU java -Xms256m -Xmx1g -jar bench/loadgen/target/loadgen.jar"
 ORIGIN_PORT=$PORT
-declare -A PROXY_PORT=([nginx]=$((PORT + 1)) [edgesocket]=$((PORT + 2)))
+declare -A PROXY_PORT=([nginx]=$((PORT + 1)) [edgesocket]=$((PORT + 2)) [edgesocket-1loop]=$((PORT + 3)))
 declare -A PID=() # the process measured: nginx's worker, edgesocket's JVM
 STARTED_PIDS=()
 
@@ -182,18 +185,28 @@ EOF
   done
   [ -n "${PID[nginx]}" ] || { echo "nginx's worker not found"; exit 1; }
 }
-start_edgesocket() {
+start_edgesocket() { # name [more JVM options]
+  local name=$1
+  shift
   taskset -c "$PROXY_CPU" java -Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch \
-    -Dquarkus.http.port="${PROXY_PORT[edgesocket]}" -Dquarkus.log.level=WARN \
+    -Dquarkus.http.port="${PROXY_PORT[$name]}" -Dquarkus.log.level=WARN \
     '-Dedgesocket.zones.bench.path=/*' \
     "-Dedgesocket.zones.bench.origin.url=http://127.0.0.1:$ORIGIN_PORT" \
-    -Dedgesocket.zones.bench.websockets.max-connections=20000 \
-    -jar target/quarkus-app/quarkus-run.jar > "$TMP/edgesocket.log" 2>&1 &
-  PID[edgesocket]=$!
+    -Dedgesocket.zones.bench.websockets.max-connections=20000 ${EDGESOCKET_OPTS:-} "$@" \
+    -jar target/quarkus-app/quarkus-run.jar > "$TMP/$name.log" 2>&1 &
+  PID[$name]=$!
   STARTED_PIDS+=($!)
-  wait_port "${PROXY_PORT[edgesocket]}" $! "$TMP/edgesocket.log"
+  wait_port "${PROXY_PORT[$name]}" $! "$TMP/$name.log"
 }
-for x in $PROXIES; do "start_$x"; done
+for x in $PROXIES; do
+  case $x in
+    nginx) start_nginx ;;
+    edgesocket) start_edgesocket edgesocket ;;
+    # The same with one event loop: both legs of every exchange on one thread (see RESULTS.md, Origins).
+    edgesocket-1loop) start_edgesocket edgesocket-1loop -Dquarkus.vertx.event-loops-pool-size=1 ;;
+    *) echo "unknown proxy $x (nginx, edgesocket, edgesocket-1loop)"; exit 2 ;;
+  esac
+done
 
 ticks() { awk '{ s = $0; sub(/^.*\) /, "", s); split(s, f, " "); print f[12] + f[13] }' "/proc/$1/stat"; }
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
@@ -212,6 +225,7 @@ TSV=$TMP/results.tsv
   echo "# bench/origins.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo ' (with uncommitted changes)')"
   echo "# machine: $(nproc) cores (shared with other work), $(java -version 2>&1 | head -1), $($NGINX -v 2>&1), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "# proxies on CPU $PROXY_CPU (nginx: 1 worker; edgesocket: -Xms512m -Xmx512m G1, Pull Zone /*); origin (Vert.x, 1 event loop) and clients on CPU $CLIENT_CPU"
+  echo "# EDGESOCKET_OPTS=\"${EDGESOCKET_OPTS:-}\" WARM=$WARM PROFILE=$PROFILE"
   echo "# ROUNDS=$ROUNDS WARMUP=$WARMUP MEASURE=$MEASURE RATE=$RATE FIXED_SECONDS=$FIXED_SECONDS CONNECTIONS=$CONNECTIONS IN_FLIGHT=$IN_FLIGHT SIZE=$SIZE HTTP_CONNECTIONS=$HTTP_CONNECTIONS HTTP_SECONDS=$HTTP_SECONDS IDLE_CONNECTIONS=$IDLE_CONNECTIONS"
 } | tee "$RESULTS"
 
@@ -258,9 +272,10 @@ done
 
 # Idle memory: IDLE_CONNECTIONS proxied connections held, the proxy's growth over its own baseline.
 for x in $PROXIES; do
+  [ "$IDLE_CONNECTIONS" -gt 0 ] || break
   pid=${PID[$x]}
   heap0=0; heap1=0
-  [ "$x" = edgesocket ] && heap0=$(live_heap_kib "$pid")
+  [[ $x == edgesocket* ]] && heap0=$(live_heap_kib "$pid")
   sleep 1
   rss0=$(rss_kib "$pid"); files0=$(files "$pid")
   hold_log=$TMP/hold-$x.log
@@ -270,7 +285,7 @@ for x in $PROXIES; do
   for _ in $(seq 1 240); do grep -q READY "$hold_log" && break; kill -0 "$hold" 2>/dev/null || break; sleep 0.5; done
   grep -q READY "$hold_log" || { echo "the hold client failed against $x:"; tail -5 "$hold_log"; exit 1; }
   sleep 3
-  [ "$x" = edgesocket ] && heap1=$(live_heap_kib "$pid")
+  [[ $x == edgesocket* ]] && heap1=$(live_heap_kib "$pid")
   sleep 1
   rss1=$(rss_kib "$pid"); files1=$(files "$pid")
   wait "$hold" || true
