@@ -103,15 +103,8 @@ public class OriginClients {
                 .setTryUsePerMessageCompression(false)
                 .setClosingTimeout(5);
         if (origin.secure()) {
-            options.setSsl(true);
-            if (origin.insecure()) {
-                options.setTrustAll(true).setVerifyHost(false);
-            } else {
-                options.setVerifyHost(true);
-                if (origin.trustStore().isPresent()) {
-                    options.setTrustOptions(TrustOptions.wrap(withJdkTrust(Path.of(origin.trustStore().get()))));
-                }
-            }
+            tls(options, origin);
+            options.setVerifyHost(!origin.insecure());
         }
         SocketEntry fresh = new SocketEntry(origin, maxMessageSize, vertx.createWebSocketClient(options));
         SocketEntry previous = socketClients.put(zone, fresh);
@@ -136,17 +129,23 @@ public class OriginClients {
                 .setDecompressionSupported(false)
                 .setTryUseCompression(false);
         if (origin.secure()) {
-            options.setSsl(true).setForceSni(true);
-            if (origin.insecure()) {
-                options.setTrustAll(true).setVerifyHost(false);
-            } else {
-                options.setVerifyHost(true);
-                if (origin.trustStore().isPresent()) {
-                    options.setTrustOptions(TrustOptions.wrap(withJdkTrust(Path.of(origin.trustStore().get()))));
-                }
-            }
+            tls(options, origin);
+            options.setForceSni(true).setVerifyHost(!origin.insecure());
         }
         return options;
+    }
+
+    /**
+     * TLS to an https origin, for either client: the JDK's trust store, plus the PEM file's CAs when the zone names
+     * one, or any certificate when it says insecure. Host names are checked by each client's own option.
+     */
+    private static void tls(io.vertx.core.net.ClientOptionsBase options, OriginSettings origin) {
+        options.setSsl(true);
+        if (origin.insecure()) {
+            options.setTrustAll(true);
+        } else if (origin.trustStore().isPresent()) {
+            options.setTrustOptions(TrustOptions.wrap(withJdkTrust(Path.of(origin.trustStore().get()))));
+        }
     }
 
     /** A trust manager that trusts the JDK's CAs and those of a PEM file. */
