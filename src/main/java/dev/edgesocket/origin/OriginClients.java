@@ -176,6 +176,11 @@ public class OriginClients {
                 }
             }
             throw new IllegalStateException("The JDK offers no X.509 trust manager.");
+        } catch (java.nio.file.NoSuchFileException e) {
+            // Its message is the bare path, which the sentence names already.
+            throw new IllegalStateException("origin.tls.trust-store " + pem + " could not be read: there is no such file", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IllegalStateException("origin.tls.trust-store " + pem + " could not be read: permission denied", e);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("origin.tls.trust-store " + pem + " could not be read: " + e.getMessage(), e);
         }
