@@ -21,6 +21,8 @@ command -v kubectl >/dev/null 2>&1 || need kubectl kubernetes-client
 command -v promtool >/dev/null 2>&1 || need promtool prometheus
 # The cluster and channel tests start their own Redis, Debian's server (ClusterIT, OverridesOrderTest, ...).
 [ -x /usr/bin/redis-server ] || need /usr/bin/redis-server redis-server
+# The TLS origin tests make their own CA and certificate with openssl (OriginTlsIT).
+command -v openssl >/dev/null 2>&1 || need openssl openssl
 
 [ -n "$packages" ] || exit 0
 

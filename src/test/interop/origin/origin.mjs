@@ -1,21 +1,26 @@
 // The origins behind edgesocket's Pull Zone tests (OriginIT), on loopback:
-//   node origin.mjs <httpPort> <garbagePort>
-// <httpPort>: an HTTP server (and, with ws, a WebSocket server) whose answers say what it received;
+//   node origin.mjs <httpPort> <garbagePort> [<key.pem> <cert.pem>]
+// <httpPort>: an HTTP server (and, with ws, a WebSocket server) whose answers say what it received; given a key and
+// a certificate it speaks HTTPS (and WSS) instead, for the TLS tests;
 // <garbagePort>: a TCP server that answers anything with bytes that are not HTTP.
 // Paths are matched by their last segment, so any base path (the origin URL's prefix) works.
 import http from 'node:http';
+import https from 'node:https';
+import fs from 'node:fs';
 import net from 'node:net';
 import crypto from 'node:crypto';
 import { WebSocketServer } from 'ws';
 
-const [httpPort, garbagePort] = process.argv.slice(2).map(Number);
+const [httpPort, garbagePort] = process.argv.slice(2, 4).map(Number);
+const [keyFile, certFile] = process.argv.slice(4, 6);
+const tls = keyFile && certFile ? { key: fs.readFileSync(keyFile), cert: fs.readFileSync(certFile) } : null;
 
 function last(url) {
   const path = new URL(url, 'http://origin').pathname;
   return path.substring(path.lastIndexOf('/') + 1);
 }
 
-const server = http.createServer((req, res) => {
+const handler = (req, res) => {
   const url = new URL(req.url, 'http://origin');
   switch (last(req.url)) {
     case 'echo': {
@@ -62,11 +67,22 @@ const server = http.createServer((req, res) => {
       res.writeHead(Number(url.searchParams.get('code')), 'Custom Reason', { 'X-Origin': 'node', 'Content-Type': 'text/plain' });
       res.end('the origin says ' + url.searchParams.get('code'));
       return;
+    case 'sni':
+      // The server name the client's TLS handshake named (SNI), or "none" (and on plain HTTP, "plain").
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end(tls ? String(req.socket.servername || 'none') : 'plain');
+      return;
+    case 'page.html':
+      // A page for the browser tests: its scripts open WebSockets to the same origin (the proxy's, to Chromium).
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><html><head><title>origin page</title></head><body>served by the origin</body></html>');
+      return;
     default:
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('no such thing at the origin: ' + req.url);
   }
-});
+};
+const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
 
 // WebSocket origin: echoes, and obeys a few commands (sent as text) that tests use to make it misbehave. Every
 // close it sees is printed ("closed <code> <reason>"), so a test can tell what reached it.
@@ -91,7 +107,8 @@ wss.on('connection', (ws, req) => {
     received++;
     const text = isBinary ? null : data.toString();
     if (text === 'handshake') {
-      ws.send(JSON.stringify({ url: req.url, headers: req.headers, protocol: ws.protocol }));
+      ws.send(JSON.stringify({ url: req.url, headers: req.headers, protocol: ws.protocol,
+        servername: req.socket.servername || null }));
     } else if (text && text.startsWith('close:')) {
       const [, code, reason] = text.split(':');
       ws.close(Number(code), reason || '');

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.edgesocket.config.EdgesocketConfig;
+import dev.edgesocket.zone.OriginSettings;
 import dev.edgesocket.zone.SettingsStore;
 import dev.edgesocket.zone.Zone;
 import dev.edgesocket.zone.ZoneRegistry;
@@ -49,6 +50,7 @@ public class ZoneOverrides implements SettingsStore {
 
     private final ZoneRegistry zones;
     private final ObjectMapper json;
+    private final EdgesocketConfig config;
     private final Optional<Path> stateFile;
     private final Map<String, ObjectNode> overrides = new LinkedHashMap<>();
 
@@ -56,6 +58,7 @@ public class ZoneOverrides implements SettingsStore {
     public ZoneOverrides(ZoneRegistry zones, ObjectMapper json, EdgesocketConfig config) {
         this.zones = zones;
         this.json = json;
+        this.config = config;
         this.stateFile = config.stateFile();
         stateFile.ifPresent(this::load);
     }
@@ -78,20 +81,44 @@ public class ZoneOverrides implements SettingsStore {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = root.get("zones").fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> entry = it.next();
+            // A zone's entry mirrors the property tree: {"websockets": {...}, "origin": {"url": ...}}, either may be
+            // absent (files written before origin.url could change have websockets only).
             JsonNode websockets = entry.getValue().get("websockets");
-            Map<String, String> problems = SettingsPatch.problems(websockets);
+            JsonNode origin = entry.getValue().get("origin");
+            if (websockets == null && origin != null) {
+                websockets = json.createObjectNode();
+            }
+            Map<String, String> problems = new LinkedHashMap<>(SettingsPatch.problems(websockets));
+            Optional<Zone> zone = zones.named(entry.getKey());
+            if (origin != null) {
+                if (zone.isPresent()) {
+                    problems.putAll(OriginOverride.problems(origin, zone.get()));
+                    String kind = OriginOverride.kindProblem(zone.get(), origin.get("url"));
+                    if (kind != null) {
+                        problems.put(OriginOverride.KEY, "would leave the zone with neither a script nor an origin");
+                    }
+                } else if (!origin.isObject()) {
+                    problems.put("origin", "must be an object");
+                }
+            }
             if (!problems.isEmpty()) {
                 throw corrupt(file, "zone '" + entry.getKey() + "' has bad settings " + problems);
             }
-            Optional<Zone> zone = zones.named(entry.getKey());
             if (zone.isEmpty()) {
                 LOG.warnf("State file %s has settings for zone '%s', which is no longer configured; ignoring them",
                         file, entry.getKey());
                 continue;
             }
-            overrides.put(entry.getKey(), (ObjectNode) websockets);
+            ObjectNode flat = ((ObjectNode) websockets).deepCopy();
+            if (origin != null && origin.has("url")) {
+                flat.set(OriginOverride.KEY, origin.get("url"));
+            }
+            overrides.put(entry.getKey(), flat);
             zone.get().replaceSettings(SettingsPatch.apply(zone.get().baseline(), websockets));
-            LOG.infof("Zone '%s' takes its changed settings from %s: %s", entry.getKey(), file, websockets);
+            if (flat.has(OriginOverride.KEY)) {
+                zone.get().replaceOrigin(OriginOverride.origin(config, zone.get(), flat));
+            }
+            LOG.infof("Zone '%s' takes its changed settings from %s: %s", entry.getKey(), file, entry.getValue());
         }
     }
 
@@ -101,16 +128,19 @@ public class ZoneOverrides implements SettingsStore {
     }
 
     @Override
-    public CompletionStage<ZoneSettings> change(Zone zone, JsonNode websockets, boolean closeExisting) {
+    public CompletionStage<ZoneSettings> change(Zone zone, JsonNode changes, boolean closeExisting) {
         ZoneSettings next;
         synchronized (zone) {
-            next = SettingsPatch.apply(zone.settings(), websockets);
+            next = SettingsPatch.apply(zone.settings(), OriginOverride.websockets(changes));
+            OriginSettings origin = changes.has(OriginOverride.KEY) ? OriginOverride.origin(config, zone, changes)
+                    : zone.origin();
             try {
-                record(zone, websockets);
+                record(zone, changes);
             } catch (IOException e) {
                 return CompletableFuture.failedFuture(new UncheckedIOException(e));
             }
             zone.replaceSettings(next);
+            zone.replaceOrigin(origin); // sockets and requests already under way keep the origin they started with
         }
         if (closeExisting && !next.enabled()) {
             for (ZoneSocket socket : zone.openSockets()) {
@@ -121,8 +151,8 @@ public class ZoneOverrides implements SettingsStore {
     }
 
     /** Records a checked change of a zone's settings and keeps it in the state file, if there is one. */
-    synchronized void record(Zone zone, JsonNode websockets) throws IOException {
-        ObjectNode merged = SettingsPatch.merge(overrides.getOrDefault(zone.name(), json.createObjectNode()), websockets);
+    synchronized void record(Zone zone, JsonNode changes) throws IOException {
+        ObjectNode merged = SettingsPatch.merge(overrides.getOrDefault(zone.name(), json.createObjectNode()), changes);
         Map<String, ObjectNode> next = new LinkedHashMap<>(overrides);
         next.put(zone.name(), merged);
         if (stateFile.isPresent()) {
@@ -135,7 +165,14 @@ public class ZoneOverrides implements SettingsStore {
     private void write(Path file, Map<String, ObjectNode> state) throws IOException {
         ObjectNode root = json.createObjectNode();
         ObjectNode zonesNode = root.putObject("zones");
-        state.forEach((name, websockets) -> zonesNode.putObject(name).set("websockets", websockets));
+        state.forEach((name, flat) -> {
+            // The property tree's shape, as the API spells it: the origin's URL under "origin", apart.
+            ObjectNode zone = zonesNode.putObject(name);
+            zone.set("websockets", OriginOverride.websockets(flat));
+            if (flat.has(OriginOverride.KEY)) {
+                zone.putObject("origin").set("url", flat.get(OriginOverride.KEY));
+            }
+        });
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");

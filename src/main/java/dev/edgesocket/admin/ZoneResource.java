@@ -38,6 +38,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.edgesocket.runtime.CloseCodes;
 import dev.edgesocket.zone.SessionDirectory;
@@ -115,9 +116,11 @@ public class ZoneResource {
     @PATCH
     @Path("{zone}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Change some WebSocket settings of a zone; new upgrades see them at once",
-            description = "Send only the fields to change, e.g. {\"websockets\": {\"enabled\": false}}. "
-                    + "A rejected change (400) changes nothing. Disabling keeps open sockets unless closeExisting=true.")
+    @Operation(summary = "Change some WebSocket settings or the origin's URL of a zone; new upgrades see them at once",
+            description = "Send only the fields to change, e.g. {\"websockets\": {\"enabled\": false}} or "
+                    + "{\"origin\": {\"url\": \"http://orders:8080\"}} ({\"url\": null} removes the origin of a zone "
+                    + "with a script; a Pull Zone keeps one). A rejected change (400) changes nothing. Disabling keeps "
+                    + "open sockets unless closeExisting=true; open sockets keep the origin they started with.")
     @RequestBody(content = @Content(schema = @Schema(implementation = WebSocketsPatch.class)))
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ZoneView.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON, unknown fields, wrong types or values out of range",
@@ -149,18 +152,33 @@ public class ZoneResource {
         Map<String, String> problems = new LinkedHashMap<>();
         for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
             String field = it.next();
-            if (!field.equals("websockets")) {
-                problems.put(field, "is not part of a zone's settings; send {\"websockets\": {...}}");
+            if (!field.equals("websockets") && !field.equals("origin")) {
+                problems.put(field, "is not part of a zone's settings; send {\"websockets\": {...}} or {\"origin\": {\"url\": ...}}");
             }
         }
         JsonNode websockets = root.get("websockets");
-        problems.putAll(SettingsPatch.problems(websockets));
+        JsonNode origin = root.get("origin");
+        if (websockets != null || origin == null) {
+            problems.putAll(SettingsPatch.problems(websockets));
+        }
+        if (origin != null) {
+            problems.putAll(OriginOverride.problems(origin, zone));
+        }
         if (!problems.isEmpty()) {
             return badRequest("The change was rejected and nothing was changed: " + problems.size()
                     + (problems.size() == 1 ? " field is" : " fields are") + " wrong.", problems);
         }
+        String kindProblem = origin == null ? null : OriginOverride.kindProblem(zone, origin.get("url"));
+        if (kindProblem != null) {
+            return badRequest(kindProblem, Map.of(OriginOverride.KEY, "a Pull Zone needs its origin"));
+        }
+        // The stores keep one flat object of changes: the websockets fields and "origin.url" (OriginOverride).
+        ObjectNode changes = websockets == null ? json.createObjectNode() : ((ObjectNode) websockets).deepCopy();
+        if (origin != null && origin.has("url")) {
+            changes.set(OriginOverride.KEY, origin.get("url"));
+        }
         try {
-            await(settingsStore.get().change(zone, websockets, closeExisting));
+            await(settingsStore.get().change(zone, changes, closeExisting));
         } catch (SettingsStore.UnavailableException e) {
             return unavailable(e.getMessage());
         } catch (TimeoutException e) {
@@ -260,6 +278,13 @@ public class ZoneResource {
 
     /** The PATCH body, for the OpenAPI document: every field optional ({@link SettingsSchemas} builds them). */
     @Schema(name = "ZonePatch")
-    public record WebSocketsPatch(@Schema(ref = SettingsSchemas.FIELDS) Object websockets) {
+    public record WebSocketsPatch(@Schema(ref = SettingsSchemas.FIELDS) Object websockets, OriginPatch origin) {
+    }
+
+    /** The origin's one field that changes at run time. */
+    @Schema(name = "OriginPatch", description = "The zone's origin; only its URL changes at run time")
+    public record OriginPatch(@Schema(description = "The origin's base URL (http:// or https://, a host, an optional "
+            + "port and path); null removes the origin of a zone with a script", nullable = true,
+            examples = "http://orders:8080") String url) {
     }
 }

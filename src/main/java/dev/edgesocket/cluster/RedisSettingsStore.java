@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.edgesocket.config.EdgesocketConfig;
+import dev.edgesocket.zone.OriginSettings;
 import dev.edgesocket.zone.SettingsRules;
 import dev.edgesocket.zone.SettingsStore;
 import dev.edgesocket.zone.Zone;
@@ -60,7 +61,7 @@ public class RedisSettingsStore implements SettingsStore {
     }
 
     @Override
-    public CompletionStage<ZoneSettings> change(Zone zone, JsonNode websockets, boolean closeExisting) {
+    public CompletionStage<ZoneSettings> change(Zone zone, JsonNode changes, boolean closeExisting) {
         CompletableFuture<ZoneSettings> done = new CompletableFuture<>();
         if (!link.up()) {
             done.completeExceptionally(unavailable(null));
@@ -70,7 +71,8 @@ public class RedisSettingsStore implements SettingsStore {
         args.add(keys.everyNodeChannel()); // the CHANGE script tells every node on the bus
         args.add(zone.name());
         args.add(String.valueOf(closeExisting));
-        for (Iterator<Map.Entry<String, JsonNode>> it = websockets.fields(); it.hasNext();) {
+        // One hash field per setting; the origin's URL is the field "origin.url" (JSON null: no origin).
+        for (Iterator<Map.Entry<String, JsonNode>> it = changes.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> field = it.next();
             args.add(field.getKey());
             args.add(field.getValue().toString());
@@ -153,7 +155,11 @@ public class RedisSettingsStore implements SettingsStore {
                 throw new IllegalStateException("The stored settings of zone '" + zone.name() + "' are not JSON: "
                         + overridesJson, e);
             }
-            Map<String, String> problems = rules.problems(overrides);
+            Map<String, String> problems = new java.util.LinkedHashMap<>(rules.problems(overrides));
+            OriginSettings origin = problems.isEmpty() ? rules.origin(zone, overrides) : null;
+            if (problems.isEmpty() && origin == null && zone.script() == null) {
+                problems.put("origin.url", "would leave the zone with neither a script nor an origin");
+            }
             applied.applied(zone.name(), version, overridesJson); // bad values too: warned about once
             if (!problems.isEmpty()) {
                 LOG.warnf("Zone '%s' keeps its settings: the cluster's stored changes %s have bad values %s",
@@ -162,6 +168,7 @@ public class RedisSettingsStore implements SettingsStore {
             }
             ZoneSettings next = rules.apply(zone.baseline(), overrides);
             zone.replaceSettings(next);
+            zone.replaceOrigin(origin); // sockets and requests already under way keep the origin they started with
             if (log && !(overrides instanceof ObjectNode o && o.isEmpty() && before == null)) {
                 LOG.infof("Zone '%s' takes the cluster's changed settings: %s", zone.name(), overridesJson);
             }

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -40,15 +41,19 @@ public class ZoneHistory {
     private final ZoneRegistry zones;
     private final EdgesocketMetrics metrics;
     private final Vertx vertx;
+    // The origin's totals per zone, supplied by the room that can read the origin's meters (admin); none in a
+    // build without it.
+    private final Instance<OriginCounts> originCounts;
     private final Map<String, Ring> rings = new ConcurrentHashMap<>();
     private volatile boolean running;
     private volatile long timer = -1;
 
     @Inject
-    public ZoneHistory(ZoneRegistry zones, EdgesocketMetrics metrics, Vertx vertx) {
+    public ZoneHistory(ZoneRegistry zones, EdgesocketMetrics metrics, Vertx vertx, Instance<OriginCounts> originCounts) {
         this.zones = zones;
         this.metrics = metrics;
         this.vertx = vertx;
+        this.originCounts = originCounts;
     }
 
     void start(@Observes StartupEvent event) {
@@ -76,10 +81,12 @@ public class ZoneHistory {
     void sample() {
         long second = System.currentTimeMillis() / 1000;
         Set<String> present = new HashSet<>();
+        OriginCounts origins = originCounts.isResolvable() ? originCounts.get() : null;
         for (Zone zone : zones.all()) {
             present.add(zone.name());
             ZoneMetrics m = metrics.forZone(zone);
-            rings.computeIfAbsent(zone.name(), name -> new Ring()).sample(second, m.openSockets(), m);
+            rings.computeIfAbsent(zone.name(), name -> new Ring()).sample(second, m.openSockets(), m,
+                    origins == null ? null : origins.of(zone));
         }
         rings.keySet().retainAll(present);
     }
@@ -113,6 +120,9 @@ public class ZoneHistory {
         // The sampler's own state: the counts at the previous sample, and copies of the ping buckets.
         private long previousSecond = -1;
         private double accepted, refused, messagesIn, messagesOut, bytesIn, bytesOut;
+        // The origin's totals at the previous sample in which the zone had one: its meters keep counting across a
+        // time without an origin, so the next rate starts from where they were.
+        private double originConnects, originFailures, originConnectSeconds;
         private final Map<String, Long> closes = new HashMap<>();
         private final long[][] pingCopies = new long[PING_WINDOW_SECONDS + 1][];
         private int pingCopiesTaken;
@@ -124,6 +134,10 @@ public class ZoneHistory {
         }
 
         void sample(long second, int open, ZoneMetrics m) {
+            sample(second, open, m, null);
+        }
+
+        void sample(long second, int open, ZoneMetrics m, OriginCounts.Totals origin) {
             if (second == previousSecond) {
                 return; // the timer fired twice within one second: keep one sample per second
             }
@@ -145,10 +159,17 @@ public class ZoneHistory {
             pingCopiesTaken++;
             long[] oldest = pingCopies[pingCopiesTaken > PING_WINDOW_SECONDS ? pingCopiesTaken % pingCopies.length : 0];
             if (!baseline) {
+                Double connects = null, failures = null, connectMs = null;
+                if (origin != null) {
+                    double made = origin.connects() - originConnects;
+                    connects = rate(made, seconds);
+                    failures = rate(origin.failures() - originFailures, seconds);
+                    connectMs = made > 0 ? round(Math.max(0, origin.connectSeconds() - originConnectSeconds) * 1000 / made) : null;
+                }
                 Sample s = new Sample(second, open, rate(a - accepted, seconds), rate(r - refused, seconds),
                         rate(in - messagesIn, seconds), rate(out - messagesOut, seconds), rate(bin - bytesIn, seconds),
                         rate(bout - bytesOut, seconds), closed.isEmpty() ? Map.of() : Map.copyOf(closed), PingHistogram.quantileMillis(pingCopies[slot], oldest, 0.5),
-                        PingHistogram.quantileMillis(pingCopies[slot], oldest, 0.99));
+                        PingHistogram.quantileMillis(pingCopies[slot], oldest, 0.99), connects, failures, connectMs);
                 long index = written;
                 samples.set((int) (index % (CAPACITY + 1)), s);
                 written = index + 1;
@@ -160,6 +181,11 @@ public class ZoneHistory {
             messagesOut = out;
             bytesIn = bin;
             bytesOut = bout;
+            if (origin != null) {
+                originConnects = origin.connects();
+                originFailures = origin.failures();
+                originConnectSeconds = origin.connectSeconds();
+            }
         }
 
         private static double rate(double delta, double seconds) {

@@ -60,6 +60,11 @@ public class OriginMeters {
             }
             return sum;
         }
+
+        /** The seconds all connections to the origin took to connect, for /api/stats' mean connect time. */
+        public double connectSeconds() {
+            return connectTime.totalTime(TimeUnit.SECONDS);
+        }
     }
 
     private final MeterRegistry registry;

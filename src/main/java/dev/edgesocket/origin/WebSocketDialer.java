@@ -98,7 +98,9 @@ public class WebSocketDialer {
                 .setConnectTimeout(origin.connectTimeout().toMillis())
                 .setTimeout(origin.responseTimeout().toMillis())
                 .setSubProtocols(protocols.isEmpty() ? null : protocols)
-                .setAllowOriginHeader(false);
+                // The client's Origin is end-to-end and goes to the origin (which may check it, as browsers' sites
+                // do); false would strip it as well, while true with none from the client makes Netty invent one.
+                .setAllowOriginHeader(in.headers().contains("Origin"));
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         HopByHop.copyEndToEnd(call.headers(), headers);
         // The handshake's own fields are the client's to the origin, made anew by Vert.x; compression is ours.

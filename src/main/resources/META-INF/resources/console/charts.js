@@ -22,6 +22,11 @@
     { key: 'closes', title: 'Closes/s by code', unit: '/s', lines: null }, // one line per code seen
     { key: 'ping', title: 'Ping round trip (ms, last 30 s)', unit: ' ms', lines: [
       { label: 'p50', value: (r) => r.pingP50Ms }, { label: 'p99', value: (r) => r.pingP99Ms }] },
+    // Only for a zone with an origin (Pull Zone or middleware): shown while its rows have origin columns.
+    { key: 'origin', title: 'Origin connects/s and failures/s', unit: '/s', origin: true, lines: [
+      { label: 'connects', value: (r) => r.originConnects }, { label: 'failures', value: (r) => r.originFailures }] },
+    { key: 'origin-connect', title: 'Origin connect time (ms, mean)', unit: ' ms', origin: true, lines: [
+      { label: 'mean', value: (r) => r.originConnectMs }] },
   ];
   // Cluster mode: per-node lines of a few of the same values.
   const NODE_CHARTS = [
@@ -47,6 +52,10 @@
         upgradesRefused: series.upgradesRefused[i], messagesIn: series.messagesIn[i], messagesOut: series.messagesOut[i],
         bytesIn: series.bytesIn[i], bytesOut: series.bytesOut[i], closes,
         pingP50Ms: series.pingP50Ms[i], pingP99Ms: series.pingP99Ms[i],
+        // Absent for a zone without an origin (and from an older server): null, drawn as a gap.
+        originConnects: series.originConnects ? series.originConnects[i] : null,
+        originFailures: series.originFailures ? series.originFailures[i] : null,
+        originConnectMs: series.originConnectMs ? series.originConnectMs[i] : null,
       });
     }
     return rows;
@@ -206,7 +215,11 @@
     title.textContent = 'Live charts';
     const grid = document.createElement('div');
     grid.className = 'chart-grid';
-    for (const c of CHARTS) grid.append(chart(`chart-${zone.name}-${c.key}`, c.title));
+    for (const c of CHARTS) {
+      const figure = chart(`chart-${zone.name}-${c.key}`, c.title);
+      if (c.origin) figure.hidden = !zone.series.originConnects; // until a zone gains an origin at run time
+      grid.append(figure);
+    }
     const nodes = document.createElement('div');
     nodes.className = 'chart-nodes'; nodes.id = 'chart-nodes-' + zone.name;
     box.append(title, grid, nodes);
@@ -216,7 +229,13 @@
   function renderZone(name, state, now) {
     const rows = state.rows;
     const span = spanOf(rows, now);
+    const hasOrigin = rows.some((r) => r.originConnects !== null && r.originConnects !== undefined);
     for (const c of CHARTS) {
+      if (c.origin) {
+        const figure = $(`chart-${name}-${c.key}`).closest('figure');
+        figure.hidden = !hasOrigin;
+        if (!hasOrigin) continue;
+      }
       let lines;
       if (c.lines) {
         lines = c.lines.map((l, i) => ({ label: l.label, color: COLORS[i], points: rows.map((r) => [r.t, l.value(r)]) }));

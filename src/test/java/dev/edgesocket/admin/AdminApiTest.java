@@ -141,6 +141,57 @@ class AdminApiTest {
         api().contentType(ContentType.JSON).body("{\"websockets\": {}}").when().patch("/api/zones/nope").then().statusCode(404);
     }
 
+    @Test
+    void theOriginsUrlChangesAtRunTimeAndWithItTheZonesKind() {
+        api().when().get("/api/zones/pull").then().statusCode(200)
+                .body("kind", equalTo("pull-zone")).body("origin.url", equalTo("http://127.0.0.1:9"));
+        // A Pull Zone's origin moves; the other origin settings stay as configured.
+        api().contentType(ContentType.JSON).body("{\"origin\": {\"url\": \"https://orders.internal:8443/base\"}}")
+                .when().patch("/api/zones/pull").then().statusCode(200)
+                .body("kind", equalTo("pull-zone"))
+                .body("origin.url", equalTo("https://orders.internal:8443/base"))
+                .body("origin.connectTimeout", equalTo("2s"));
+        // A script zone gains an origin (middleware) and loses it again (standalone), its settings untouched.
+        String settings = api().when().get("/api/zones/fronted").then().extract().path("websockets").toString();
+        api().when().get("/api/zones/fronted").then().body("kind", equalTo("standalone")).body("$", not(hasKey("origin")));
+        api().contentType(ContentType.JSON).body("{\"origin\": {\"url\": \"http://127.0.0.1:9\"}}")
+                .when().patch("/api/zones/fronted").then().statusCode(200)
+                .body("kind", equalTo("middleware")).body("origin.url", equalTo("http://127.0.0.1:9"))
+                .body("origin.connectTimeout", equalTo("5s")).body("origin.responseTimeout", equalTo("30s"));
+        api().contentType(ContentType.JSON).body("{\"origin\": {\"url\": null}, \"websockets\": {\"maxIdle\": 120}}")
+                .when().patch("/api/zones/fronted").then().statusCode(200)
+                .body("kind", equalTo("standalone")).body("$", not(hasKey("origin")));
+        assertEquals(settings, api().when().get("/api/zones/fronted").then().extract().path("websockets").toString());
+    }
+
+    @Test
+    void aBadOriginChangeSaysWhyAndChangesNothing() {
+        String before = api().when().get("/api/zones/pull").then().extract().asString();
+        // A Pull Zone cannot lose its origin: it would have neither a script nor an origin.
+        api().contentType(ContentType.JSON).body("{\"origin\": {\"url\": null}, \"websockets\": {\"enabled\": false}}")
+                .when().patch("/api/zones/pull").then().statusCode(400)
+                .body("message", containsString("neither a script nor an origin"))
+                .body("message", containsString("Nothing was changed"))
+                .body("errors", hasKey("origin.url"));
+        // A malformed URL gets OriginSettings.parse's sentence.
+        api().contentType(ContentType.JSON).body("{\"origin\": {\"url\": \"ftp://files.example.com\"}}")
+                .when().patch("/api/zones/pull").then().statusCode(400)
+                .body("errors.'origin.url'", equalTo("'ftp://files.example.com' must be an http:// or https:// URL"));
+        api().contentType(ContentType.JSON).body("{\"origin\": {\"url\": \"http://orders:8080/?a=1\"}}")
+                .when().patch("/api/zones/pull").then().statusCode(400)
+                .body("errors.'origin.url'", equalTo("'http://orders:8080/?a=1' may hold a scheme, a host, a port and a path only"));
+        api().contentType(ContentType.JSON).body("{\"origin\": {\"url\": 8080}}")
+                .when().patch("/api/zones/pull").then().statusCode(400)
+                .body("errors.'origin.url'", containsString("as a string"));
+        // Only the URL changes at run time; an origin that is not an object is refused too.
+        api().contentType(ContentType.JSON).body("{\"origin\": {\"url\": \"http://a:1\", \"connectTimeout\": 3}}")
+                .when().patch("/api/zones/pull").then().statusCode(400)
+                .body("errors.'origin.connectTimeout'", containsString("only origin.url can"));
+        api().contentType(ContentType.JSON).body("{\"origin\": \"http://a:1\"}")
+                .when().patch("/api/zones/pull").then().statusCode(400).body("errors", hasKey("origin"));
+        assertEquals(before, api().when().get("/api/zones/pull").then().extract().asString(), "nothing changed");
+    }
+
     private io.restassured.response.ValidatableResponse patchRejected(String body, String field) {
         var response = api().contentType(ContentType.JSON).body(body).when().patch("/api/zones/admin").then().statusCode(400);
         if (field != null) {
@@ -223,6 +274,8 @@ class AdminApiTest {
                 .body("components.schemas.WebSocketsFields.properties.maxIdle.type", equalTo("number"))
                 .body("components.schemas.WebSocketsFields.properties.maxFragments.type", equalTo("integer"))
                 .body("components.schemas.WebSocketsFields.properties.maxFragments.minimum", equalTo(1))
-                .body("components.schemas.WebSocketsFields.properties.allowedOrigins.items.type", equalTo("string"));
+                .body("components.schemas.WebSocketsFields.properties.allowedOrigins.items.type", equalTo("string"))
+                .body("components.schemas.ZonePatch.properties.origin.$ref", equalTo("#/components/schemas/OriginPatch"))
+                .body("components.schemas.OriginPatch.properties.url.type", hasItems("string"));
     }
 }

@@ -101,6 +101,28 @@ class StatsTest {
     }
 
     @Test
+    void aZoneWithAnOriginHasTheOriginsSeriesAndItsFailuresMove() throws Exception {
+        long start = System.currentTimeMillis() / 1000 - 1;
+        // Nothing listens on the origin's port: each request is refused there and answered 502 here.
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (int i = 0; i < 3; i++) {
+            java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/pull-stats"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(502, answer.statusCode(), answer.body());
+        }
+        JsonPath series = Eventually.last(Duration.ofSeconds(6), Duration.ofMillis(100),
+                () -> given().header("AccessKey", "test-key").queryParam("zone", "pull-stats").queryParam("since", start)
+                        .when().get("/api/stats").then().statusCode(200).extract().jsonPath().setRootPath("zones[0].series"),
+                s -> s.getList("originFailures") != null && sum(s, "originFailures") >= 3);
+        assertEquals(series.getList("t").size(), series.getList("originConnects").size(), "one entry per second");
+        assertEquals(series.getList("t").size(), series.getList("originConnectMs").size());
+        assertEquals(0.0, sum(series, "originConnects"), "no connection was made");
+        // A zone without an origin has no origin series at all.
+        given().header("AccessKey", "test-key").queryParam("zone", "charts").when().get("/api/stats").then().statusCode(200)
+                .body("zones[0].series", org.hamcrest.Matchers.not(hasKey("originConnects")));
+    }
+
+    @Test
     void everyZoneWithoutAZoneParameterAndTheErrors() {
         given().header("AccessKey", "test-key").when().get("/api/stats").then().statusCode(200)
                 .body("node", equalTo(null))

@@ -26,12 +26,23 @@ final class NodeOrigin implements AutoCloseable {
     }
 
     static NodeOrigin start() throws Exception {
+        return launch();
+    }
+
+    /** The same origins with the HTTP one speaking HTTPS (and WSS) with this key and certificate (PEM files). */
+    static NodeOrigin startTls(Path key, Path certificate) throws Exception {
+        return launch(key.toAbsolutePath().toString(), certificate.toAbsolutePath().toString());
+    }
+
+    private static NodeOrigin launch(String... tls) throws Exception {
         ExternalClients.requireOrSkip("node");
         Path dir = ExternalClients.npmProject("origin");
         int http = PackagedServer.freePort();
         int garbage = PackagedServer.freePort();
-        Process process = new ProcessBuilder("node", "origin.mjs", String.valueOf(http), String.valueOf(garbage))
-                .directory(dir.toFile()).redirectErrorStream(true).start();
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("node", "origin.mjs",
+                String.valueOf(http), String.valueOf(garbage)));
+        command.addAll(java.util.List.of(tls));
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         NodeOrigin origin = new NodeOrigin(process, http, garbage);
         CompletableFuture<Boolean> listening = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
@@ -62,6 +73,11 @@ final class NodeOrigin implements AutoCloseable {
     /** The HTTP origin's URL with a base path. */
     String url(String basePath) {
         return "http://127.0.0.1:" + httpPort + basePath;
+    }
+
+    /** The HTTPS origin's URL (of {@link #startTls}) by a host name, with a base path. */
+    String httpsUrl(String host, String basePath) {
+        return "https://" + host + ":" + httpPort + basePath;
     }
 
     @Override

@@ -142,6 +142,13 @@ final class PackagedServer implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Stops the server (SIGKILL) and fails if it logged an ERROR line meanwhile (its logs are JSON in prod). */
+    void closeExpectingNoErrors() throws IOException {
+        String log = output();
+        close();
+        org.junit.jupiter.api.Assertions.assertFalse(log.contains("\"level\":\"ERROR\""), log);
+    }
+
     String output() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
     }

@@ -49,6 +49,41 @@ class StateFileIT {
     }
 
     @Test
+    void anOriginChangeSurvivesARestartAndAnOlderStateFileStillLoads() throws Exception {
+        Path state = DIR.resolve("origin-state.json");
+        Files.createDirectories(DIR);
+        // A state file as servers wrote it before origin.url could change: websockets only.
+        Files.writeString(state, "{\"zones\": {\"echo\": {\"websockets\": {\"maxConnections\": 77}}}}");
+        String[] props = {"edgesocket.state-file=" + state, "edgesocket.admin.api-key=it-key",
+                "edgesocket.zones.\"pull\".path=/pull", "edgesocket.zones.\"pull\".origin.url=http://127.0.0.1:9"};
+        try (PackagedServer server = PackagedServer.start(DIR.resolve("origin-first.log"), props).awaitUp()) {
+            HttpResponse<String> echo = send(HttpRequest.newBuilder(server.uri("/api/zones/echo")));
+            assertTrue(echo.body().contains("\"maxConnections\":77"), echo.body());
+            HttpResponse<String> pull = send(HttpRequest.newBuilder(server.uri("/api/zones/pull"))
+                    .header("Content-Type", "application/json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"origin\": {\"url\": \"http://127.0.0.1:7/base\"}}")));
+            assertEquals(200, pull.statusCode(), pull.body());
+            HttpResponse<String> fronted = send(HttpRequest.newBuilder(server.uri("/api/zones/echo"))
+                    .header("Content-Type", "application/json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"origin\": {\"url\": \"http://127.0.0.1:8\"}}")));
+            assertEquals(200, fronted.statusCode(), fronted.body());
+            assertTrue(fronted.body().contains("\"kind\":\"middleware\""), fronted.body());
+            assertEquals(0, server.stop(), "SIGTERM drains and exits 0");
+        }
+        String written = Files.readString(state);
+        assertTrue(written.contains("\"origin\"") && written.contains("http://127.0.0.1:7/base"), written);
+        try (PackagedServer server = PackagedServer.start(DIR.resolve("origin-second.log"), props).awaitUp()) {
+            HttpResponse<String> pull = send(HttpRequest.newBuilder(server.uri("/api/zones/pull")));
+            assertTrue(pull.body().contains("\"url\":\"http://127.0.0.1:7/base\""), pull.body());
+            assertTrue(pull.body().contains("\"kind\":\"pull-zone\""), pull.body());
+            HttpResponse<String> echo = send(HttpRequest.newBuilder(server.uri("/api/zones/echo")));
+            assertTrue(echo.body().contains("\"kind\":\"middleware\""), echo.body());
+            assertTrue(echo.body().contains("\"url\":\"http://127.0.0.1:8\""), echo.body());
+            assertTrue(echo.body().contains("\"maxConnections\":77"), echo.body());
+        }
+    }
+
+    @Test
     void aCorruptStateFileStopsTheServerWithASentenceNamingIt() throws Exception {
         Path state = DIR.resolve("corrupt.json");
         Files.createDirectories(DIR);

@@ -34,6 +34,29 @@ class SeriesTest {
         assertEquals(Arrays.asList(null, 9.0, 3.0), total.pingP99Ms());
     }
 
+    private static Sample origin(long t, Double connects, Double failures, Double connectMs) {
+        return new Sample(t, 0, 0, 0, 0, 0, 0, 0, Map.of(), null, null, connects, failures, connectMs);
+    }
+
+    @Test
+    void theOriginsColumnsAreAddedWithTheConnectTimeWeightedAndAbsentWithoutAnOrigin() throws Exception {
+        Series a = Series.of(List.of(origin(10, 3.0, 1.0, 10.0), origin(11, 0.0, 0.0, null)));
+        Series b = Series.of(List.of(origin(10, 1.0, 0.0, 30.0), origin(11, 2.0, 2.0, 4.0)));
+        Series total = Series.total(List.of(a, b));
+        assertEquals(List.of(4.0, 2.0), total.originConnects());
+        assertEquals(List.of(1.0, 2.0), total.originFailures());
+        assertEquals(List.of(15.0, 4.0), total.originConnectMs(), "the mean of the two, weighted by connections");
+        // A zone without an origin, or a node of an older version, has no such columns; its JSON neither.
+        Series plain = Series.of(List.of(sample(10, 1, 1, Map.of(), null, null)));
+        assertNull(plain.originConnects());
+        ObjectMapper json = new ObjectMapper();
+        assertTrue(!json.writeValueAsString(plain).contains("origin"), json.writeValueAsString(plain));
+        Series mixed = Series.total(List.of(plain, b));
+        assertEquals(Arrays.asList(1.0, 2.0), mixed.originConnects());
+        Series readBack = json.readValue(json.writeValueAsString(total), Series.class);
+        assertEquals(total, readBack);
+    }
+
     @Test
     void wholeRatesAreWrittenAsWholeNumbersAndReadBack() throws Exception {
         Series series = Series.of(List.of(sample(10, 2, 25, Map.of("1000", 1.0), 0.61, 1.5),

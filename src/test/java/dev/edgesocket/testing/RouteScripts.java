@@ -1,82 +1,66 @@
 package dev.edgesocket.testing;
 
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import dev.edgesocket.api.EdgeScript;
-import dev.edgesocket.api.Request;
 import dev.edgesocket.api.Response;
 
 /** Scripts that answer with their own name and the URL they saw, so a routing test can tell which zone answered. */
-public final class RouteScripts {
+@Singleton
+public class RouteScripts {
 
-    private RouteScripts() {
+    private static EdgeScript named(String name) {
+        return request -> Response.text(200, name + " " + request.url());
     }
 
-    static Response answer(String name, Request request) {
-        return Response.text(200, name + " " + request.url());
-    }
-
+    @Produces
     @Singleton
     @Named("route-host")
-    public static class Host implements EdgeScript {
-        @Override
-        public Response serve(Request request) {
-            return answer("route-host", request);
-        }
+    EdgeScript host() {
+        return named("route-host");
     }
 
+    @Produces
     @Singleton
     @Named("route-wild")
-    public static class Wild implements EdgeScript {
-        @Override
-        public Response serve(Request request) {
-            return answer("route-wild", request);
-        }
+    EdgeScript wild() {
+        return named("route-wild");
     }
 
+    @Produces
     @Singleton
     @Named("route-wild-ws")
-    public static class WildWs implements EdgeScript {
-        @Override
-        public Response serve(Request request) {
-            return answer("route-wild-ws", request);
-        }
+    EdgeScript wildWs() {
+        return named("route-wild-ws");
     }
 
+    @Produces
     @Singleton
     @Named("route-app")
-    public static class App implements EdgeScript {
-        @Override
-        public Response serve(Request request) {
-            return answer("route-app", request);
-        }
+    EdgeScript app() {
+        return named("route-app");
     }
 
+    @Produces
     @Singleton
     @Named("route-deep")
-    public static class Deep implements EdgeScript {
-        @Override
-        public Response serve(Request request) {
-            return answer("route-deep", request);
-        }
+    EdgeScript deep() {
+        return named("route-deep");
     }
 
+    @Produces
     @Singleton
     @Named("route-exact")
-    public static class Exact implements EdgeScript {
-        @Override
-        public Response serve(Request request) {
-            return answer("route-exact", request);
-        }
+    EdgeScript exact() {
+        return named("route-exact");
     }
 
+    @Produces
     @Singleton
     @Named("route-api")
-    public static class Api implements EdgeScript {
-        @Override
-        public Response serve(Request request) {
-            return answer("route-api", request);
-        }
+    EdgeScript api() {
+        return named("route-api");
     }
 }

@@ -43,6 +43,13 @@ final class EchoMode {
     private final int eventLoops;
     private final int thenRate;
     private final int thenSeconds;
+    /**
+     * A process whose CPU (utime+stime of /proc/&lt;pid&gt;/stat) is read over each measured period: the proxy of
+     * bench/origins.sh, so that its CPU per echo covers exactly the echoes counted. 0: none.
+     */
+    private final long serverPid;
+    /** Clock ticks per second of /proc/&lt;pid&gt;/stat (getconf CLK_TCK). */
+    private final int clockTicks;
     /** Closed loop: each echo sends the next message. Cleared to hand over to the open loop. */
     private volatile boolean closedLoop;
 
@@ -59,6 +66,8 @@ final class EchoMode {
         eventLoops = o.integer("eventLoops", 1);
         thenRate = o.integer("thenRate", 0);
         thenSeconds = o.integer("thenSeconds", 5);
+        serverPid = Long.parseLong(o.text("serverPid", "0"));
+        clockTicks = o.integer("clockTicks", 100);
         closedLoop = !openLoop;
     }
 
@@ -188,18 +197,39 @@ final class EchoMode {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
+        long server0 = serverTicks();
         long t0 = System.nanoTime();
         Thread.sleep(TimeUnit.SECONDS.toMillis(measured));
         Histogram h = recorder.getIntervalHistogram();
         double elapsed = (System.nanoTime() - t0) / 1e9;
         double clientCpu = 100.0 * (os.getProcessCpuTime() - cpu0) / 1e9 / elapsed;
         long count = received.get() - before;
+        long serverTicks = serverTicks() - server0;
         System.out.printf("RESULT mode=%s connections=%d inFlight=%d size=%d type=%s offered=%s msgsPerSec=%.0f "
                         + "p50us=%.0f p99us=%.0f p999us=%.0f maxus=%.0f errors=%d clientCpu=%.0f%n",
                 offered > 0 ? "rate" : "echo", connections, offered > 0 ? 0 : inFlight, size, binary ? "binary" : "text",
                 offered > 0 ? String.valueOf(offered) : "-", count / elapsed,
                 h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
                 h.getMaxValue() / 1e3, errors.get() - errorsBefore, clientCpu);
+        if (serverPid > 0) {
+            // One echo is two messages through a proxy (client to origin, origin to client).
+            System.out.printf("SERVERCPU mode=%s serverCpu=%.1f serverUsPerEcho=%.2f%n", offered > 0 ? "rate" : "echo",
+                    100.0 * serverTicks / clockTicks / elapsed, count == 0 ? 0 : 1e6 * serverTicks / clockTicks / count);
+        }
         System.out.flush();
+    }
+
+    /** utime + stime of {@code serverPid} in clock ticks, 0 without one. */
+    private long serverTicks() {
+        if (serverPid <= 0) {
+            return 0;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + serverPid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat(5)
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
