@@ -147,12 +147,19 @@ public class HttpProxy {
     static boolean hasBody(HttpServerRequest in) {
         String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
         boolean chunked = in.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true);
-        return length != null ? !length.equals("0") : chunked || in.version() == HttpVersion.HTTP_2 && !in.isEnded();
+        if (length != null) {
+            return !length.equals("0");
+        }
+        // On HTTP/2 the end of a bodyless stream arrives after the headers: a GET or HEAD without a length has none.
+        boolean bodyless = in.method() == HttpMethod.GET || in.method() == HttpMethod.HEAD;
+        return chunked || in.version() == HttpVersion.HTTP_2 && !bodyless && !in.isEnded();
     }
 
     private Future<HttpClientResponse> attempt(OriginCall call, Zone zone, OriginSettings origin) {
         HttpServerRequest in = call.in();
-        in.pause(); // the body waits until the origin's connection is there
+        if (!in.isEnded()) {
+            in.pause(); // the body waits until the origin's connection is there (an ended one cannot be paused)
+        }
         OriginMeters.ForZone counted = meters.forZone(zone.name());
         long started = System.nanoTime();
         RequestOptions options = new RequestOptions()
@@ -165,6 +172,9 @@ public class HttpProxy {
         Promise<HttpClientResponse> answered = Promise.promise();
         clients.client(zone.name(), origin).request(options).onComplete(connected -> {
             if (connected.failed()) {
+                if (!in.isEnded()) {
+                    in.resume(); // nothing will take the body: it is read and dropped, so the connection goes on
+                }
                 answered.fail(connected.cause());
                 return;
             }
@@ -240,6 +250,8 @@ public class HttpProxy {
             }
             // The body streams at the pace the origin takes it; the clock for the response head starts when it is sent.
             upload = in.pipe();
+            // A client body that breaks off must not reach the origin as if whole: no end on failure, abort() resets.
+            upload.endOnFailure(false);
             upload.to(out).onComplete(sent -> {
                 upload = null;
                 if (sent.succeeded()) {
@@ -284,6 +296,9 @@ public class HttpProxy {
     }
 
     private void fail(RoutingContext rc, Zone zone, OriginSettings origin, OriginFailure failure) {
+        if (rc.response().closed()) {
+            return; // the client left, and its leaving reset the origin's side: nothing the origin did
+        }
         meters.forZone(zone.name()).failed(failure.cause());
         // Origins fail; that is the origin's operator's news, not an error of this server.
         LOG.debugf("Zone '%s': %s %s -> %d: %s", zone.name(), rc.request().method(), rc.request().path(),

@@ -49,13 +49,16 @@ public final class OriginBody implements Response.Streamed {
             out.setChunked(true);
         }
         out.closeHandler(v -> answer.request().reset()); // the client left: the origin's side goes too
-        answer.pipeTo(out).onFailure(failure -> {
+        // A body that breaks off must not reach the client as if whole: no end on failure, the connection is reset.
+        answer.pipe().endOnFailure(false).to(out).onFailure(failure -> {
             if (out.closed()) {
                 return; // the client left: nothing the origin did
             }
             meters.failed(OriginFailure.Cause.DROPPED);
             LOG.debugf("The origin's response to %s %s broke off: %s", in.method(), in.path(), failure.getMessage());
-            out.reset();
+            if (!out.reset()) {
+                in.connection().close(); // HTTP/1 once the head is out: only closing says the body is cut short
+            }
         });
     }
 

@@ -121,7 +121,8 @@ public class OriginClients {
         HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, origin.connectTimeout().toMillis()))
                 .setKeepAlive(true)
-                .setMaxPoolSize(256)
+                // No low cap: a few slow clients holding connections must not starve a zone (nginx has none).
+                .setMaxPoolSize(4096)
                 .setMaxWaitQueueSize(4096)
                 // A kept-alive connection goes after 4 s of quiet: before common origins close theirs (Node: 5 s),
                 // so that one is rarely reused just as the origin closes it.

@@ -52,8 +52,8 @@ record OriginFailure(Cause cause, int status, String sentence) {
                 return new OriginFailure(Cause.REFUSED, 502, "The origin " + url + " could not be reached over TLS: "
                         + cause.getMessage() + ".");
             }
-            if (cause instanceof HttpClosedException) {
-                return dropped(url);
+            if (cause instanceof HttpClosedException || cause instanceof java.io.IOException) {
+                return dropped(url); // closed or reset under the request ("Connection reset by peer")
             }
         }
         String message = String.valueOf(failure.getMessage());

@@ -22,7 +22,9 @@ import io.vertx.core.http.WebSocket;
  * past the zone's {@code max-message-size} (it gets 1009) or stops answering pings gives the client 1014.
  * <li>The origin is pinged every {@code pingEvery}; a ping still unanswered at the next one means the origin is gone.
  * </ul>
- * Everything runs on the client connection's event loop, where the origin's socket was opened too.
+ * Everything runs on the client connection's event loop, where the origin's socket was opened too: the client
+ * socket's events are brought there in a zone whose listeners run on workers (a middleware zone with
+ * {@code dispatch=worker}).
  */
 public final class WebSocketRelay {
 
@@ -50,6 +52,9 @@ public final class WebSocketRelay {
     private boolean awaitingPong;
     private String originProblem; // why the origin failed, for the client's 1014
     private long pinger = -1;
+    private boolean pausedByUs; // the origin is paused for a slow client: its pongs wait unread, no ping is judged
+    private final io.vertx.core.Context loop = Vertx.currentContext();
+    private final Thread loopThread = Thread.currentThread();
 
     private WebSocketRelay(dev.edgesocket.api.WebSocket client, ClientReads reads, WebSocket origin, Vertx vertx,
             OriginMeters.ForZone meters, String originUrl) {
@@ -70,20 +75,31 @@ public final class WebSocketRelay {
         new WebSocketRelay(client, reads, origin, vertx, meters, originUrl).start(pingEvery);
     }
 
+    /** Runs on the relay's event loop: at once when already there, else queued there in order. */
+    private void onLoop(Runnable task) {
+        if (Thread.currentThread() == loopThread) {
+            task.run();
+        } else {
+            loop.runOnContext(v -> task.run());
+        }
+    }
+
     private void start(Duration pingEvery) {
-        client.addEventListener(EventType.OPEN, event -> {
+        client.addEventListener(EventType.OPEN, event -> onLoop(() -> {
             origin.resume();
             if (!pingEvery.isZero() && !originClosed) {
                 pinger = vertx.setPeriodic(pingEvery.toMillis(), id -> ping());
             }
-        });
-        client.addEventListener(EventType.MESSAGE, this::toOrigin);
-        client.addEventListener(EventType.DRAIN, event -> {
+        }));
+        client.addEventListener(EventType.MESSAGE, message -> onLoop(() -> toOrigin(message)));
+        client.addEventListener(EventType.DRAIN, event -> onLoop(() -> {
             if (!originClosed) {
+                pausedByUs = false;
+                awaitingPong = false; // a pong may have waited unread meanwhile
                 origin.resume(); // the client caught up
             }
-        });
-        client.addEventListener(EventType.CLOSE, this::clientClosed);
+        }));
+        client.addEventListener(EventType.CLOSE, event -> onLoop(() -> clientClosed(event)));
         origin.textMessageHandler(text -> {
             client.send(text);
             throttleOrigin();
@@ -114,12 +130,13 @@ public final class WebSocketRelay {
 
     private void throttleOrigin() {
         if (client.writeQueueFull()) {
+            pausedByUs = true;
             origin.pause(); // the client reads slowly: so do we, from the origin, until its "drain"
         }
     }
 
     private void ping() {
-        if (originClosed) {
+        if (originClosed || pausedByUs) {
             return;
         }
         if (awaitingPong) {
@@ -134,6 +151,7 @@ public final class WebSocketRelay {
     }
 
     private void originFailed(Throwable failure) {
+        reads.resume(); // the client's close reply must be read
         String message = String.valueOf(failure.getMessage());
         if (message.contains("Connection was closed")) {
             return; // the close handler tells how it ended
@@ -153,6 +171,7 @@ public final class WebSocketRelay {
 
     private void originClosed() {
         originClosed = true;
+        reads.resume(); // reading may have paused for the origin; the client's close reply must be read
         stopPinging();
         if (clientClosed) {
             return;

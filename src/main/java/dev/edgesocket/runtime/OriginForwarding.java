@@ -155,7 +155,7 @@ class OriginForwarding {
         Zone zone = request.zone();
         EdgeWebSocket socket = request.upgradeForOrigin(connected.protocol());
         WebSocketRelay.join(socket, new RelayReads(socket), connected.socket(), vertx, zone.settings().idleTimeout(),
-                meters.forZone(zone.name()), origin.url().toString());
+                meters.forZone(zone.name()), origin == null ? "(removed meanwhile)" : origin.url().toString());
         return socket;
     }
 }

@@ -45,7 +45,9 @@ class ScriptCall {
     void run(RoutingContext rc, Zone zone, Place place) {
         if (zone.origin() != null) {
             // A middleware script may forward the request: its body waits for that (or is dropped when answered).
-            rc.request().pause();
+            if (!rc.request().isEnded()) {
+                rc.request().pause();
+            }
         }
         EdgeRequest request = EdgeRequest.from(rc, zone, runtime, place, origins);
         Context context = Vertx.currentContext();

@@ -1,5 +1,6 @@
 package dev.edgesocket.runtime;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.event.Observes;
@@ -73,6 +74,10 @@ public class ZoneRequestFilter {
             return;
         }
         OriginSettings origin = zone.origin();
+        if (origin != null && OriginSettings.hasDotSegment(path)) {
+            HttpResponses.sentence(rc, 400, "The path holds a '.' or '..' segment; send it resolved.", Map.of());
+            return;
+        }
         if (!upgradeRequest) {
             if (zone.script() == null) { // a Pull Zone: the origin answers
                 httpProxy.forward(rc, zone, origin);

@@ -81,4 +81,22 @@ public record OriginSettings(URI url, Duration connectTimeout, Duration response
         String uri = clientUri == null || clientUri.isEmpty() ? "/" : clientUri;
         return base + (uri.startsWith("/") ? uri : "/" + uri);
     }
+
+    /**
+     * True when a raw path holds a {@code .} or {@code ..} segment, plain or percent-encoded: the zone was chosen by
+     * the path as sent, and an origin that resolved the segments would serve another one (another zone's, or above
+     * the origin URL's base path).
+     */
+    public static boolean hasDotSegment(String rawPath) {
+        if (rawPath == null || rawPath.indexOf('.') < 0 && rawPath.indexOf('%') < 0) {
+            return false;
+        }
+        for (String segment : rawPath.split("/", -1)) {
+            String plain = segment.replace("%2e", ".").replace("%2E", ".");
+            if (plain.equals(".") || plain.equals("..")) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

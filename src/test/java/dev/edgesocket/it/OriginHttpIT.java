@@ -182,6 +182,39 @@ class OriginHttpIT {
     }
 
     @Test
+    void aPathWithDotSegmentsIsRefusedBeforeTheOrigin() throws Exception {
+        // The zone is chosen by the path as sent: an origin resolving "..' would serve what no zone rule allowed.
+        for (String path : new String[] {"/pull/../admin", "/pull/%2e%2e/admin", "/pull/./echo"}) {
+            try (dev.edgesocket.testing.RawClient raw = dev.edgesocket.testing.RawClient.open(server.uri(""))) {
+                dev.edgesocket.testing.RawClient.HttpAnswer answer = raw.request("GET", path,
+                        java.util.Map.of("Host", "localhost"));
+                assertEquals(400, answer.status(), path);
+                assertEquals("The path holds a '.' or '..' segment; send it resolved.\n", answer.body());
+            }
+        }
+    }
+
+    @Test
+    void aBodyTheOriginCutsShortIsNotPassedOnAsWhole() throws Exception {
+        // 1,000 of 1,000,000 announced bytes, then the origin drops: the client must see a broken body, not an end.
+        HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(server.uri("/pull/drop-mid"))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        long read = 0;
+        boolean broken = false;
+        try (InputStream in = response.body()) {
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) > 0;) {
+                read += n;
+            }
+        } catch (java.io.IOException e) {
+            broken = true;
+        }
+        assertTrue(broken || read < 1_000_000, "read " + read + " bytes and an end");
+        assertTrue(broken, "the body ended quietly after " + read + " bytes");
+    }
+
+    @Test
     void anOriginThatRefusesGets502WithASentence() throws Exception {
         HttpResponse<String> response = get("/refused/x");
         assertEquals(502, response.statusCode());
