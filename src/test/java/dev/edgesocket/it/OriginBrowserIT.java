@@ -2,7 +2,6 @@ package dev.edgesocket.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -51,9 +50,7 @@ class OriginBrowserIT {
     @AfterAll
     static void stop() throws Exception {
         if (server != null) {
-            String log = server.output();
-            server.close();
-            assertFalse(log.contains("\"level\":\"ERROR\""), log);
+            server.closeExpectingNoErrors();
         }
         if (origin != null) {
             origin.close();
